@@ -1,0 +1,35 @@
+import pytest
+from django.test import Client
+
+from jieyou.testing.cast import build_cast
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Sign-in speed is not under test; a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_cast()
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast()
+
+
+@pytest.fixture
+def client_for(db):
+    """`client_for(user)` → a test client with that user signed in (sign-in itself is tested
+    through the login page)."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

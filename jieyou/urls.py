@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from jieyou.api import api
+
+admin.site.site_header = "解忧 · 管理后台"
+admin.site.site_title = "解忧"
+
+urlpatterns = [
+    path("", include("jieyou.home.urls")),
+    path("accounts/", include("jieyou.people.account_urls")),
+    path("places/", include("jieyou.places.urls")),
+    path("people/", include("jieyou.people.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
