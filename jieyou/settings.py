@@ -56,9 +56,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Serves the API docs' Swagger UI from our own static files (CSP, closed networks).
+    "ninja",
     "jieyou.core",
     "jieyou.places",
     "jieyou.people",
+    "jieyou.concerns",
     "jieyou.home",
     "jieyou.demo",
 ]
@@ -72,8 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jieyou.core.middleware.RequestContextMiddleware",
-    "jieyou.people.session_expiry.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an expired session leaves a message saying why.
+    "jieyou.people.session_expiry.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -143,8 +147,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The fifteen minutes run from the fifth failure: attempts refused meanwhile do not restart them
+# (they are refused unchecked either way, so restarting would only lengthen a user's wait).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "jieyou.people.account_views.locked_out"
+# Reverse proxies in front of the application (see core.middleware.client_address).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "jieyou.core.middleware.client_address"
 AXES_VERBOSE = False
 
 # Sessions: thirty minutes idle, twelve hours at most after sign-in (see people.session_expiry).
@@ -210,8 +219,6 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-
-JIEBA_CACHE_DIR = VAR_DIR
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jieyou.home.urls")),
     path("accounts/", include("jieyou.people.account_urls")),
     path("places/", include("jieyou.places.urls")),
+    path("people/roster/", include("jieyou.people.roster_urls")),
     path("people/", include("jieyou.people.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -83,6 +83,9 @@ def verify() -> Break | None:
         prev = entry.hash
         count += 1
     head = AuditHead.objects.filter(pk=1).first()
+    # `record` writes the head with the first entry, so entries without a head mean it was removed.
+    if head is None and count:
+        return Break(None, "链头缺失")
     if head is not None and (head.last_hash != prev or head.count != count):
         return Break(None, "链尾记录缺失（条数或末条哈希与链头不符）")
     return None

@@ -1,14 +1,112 @@
+"""The home page: for each role, what needs my attention today."""
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jieyou.core.context import LARGE_TEXT_COOKIE
+from jieyou.people import access
+from jieyou.people import queries as people
+from jieyou.people.models import Staff
+from jieyou.places.models import Area
+
+R = Staff.Role
+K = Area.Kind
+CARE_LIST_LIMIT = 50
 
 
 @login_required
 def home(request):
-    return render(request, "home/home.html", {})
+    user = request.user
+    scope = access.scope_for(user)
+    staff = access.staff_of(user)
+    context = {"scope": scope, "staff": staff}
+    if scope.role == R.GRID_WORKER:
+        context.update(_grid_worker(user, staff))
+    elif scope.role in (R.COMMUNITY_SECRETARY, R.COMMUNITY_STAFF):
+        context.update(_community(user))
+    elif scope.role == R.COUNTY_ADMIN:
+        context.update(_county(user))
+    elif scope.role == R.UNIT_HANDLER:
+        context.update(_unit(user, staff))
+    return render(request, "home/home.html", context)
+
+
+def _grid_worker(user, staff):
+    scope = access.scope_for(user)
+    residents = access.residents(user)
+    care = (
+        people.in_care(residents)
+        .select_related("area", "household__building")
+        .prefetch_related("tags")
+        .order_by("area__path", "name_pinyin")
+    )
+    return {
+        "my_grids": access.grids(user)
+        .filter(workers=staff)
+        .select_related("community")
+        .annotate(n_areas=Count("areas")),
+        "figures": {
+            "households": people.households_under(scope.resident_paths).count(),
+            "residents": residents.count(),
+        },
+        "care": care[:CARE_LIST_LIMIT],
+        "care_count": care.count(),
+        "care_tags": people.CARE_TAGS,
+    }
+
+
+def _community(user):
+    scope = access.scope_for(user)
+    areas = access.areas(user)
+    figures = areas.aggregate(
+        compounds=Count("pk", filter=Q(kind=K.COMPOUND)),
+        buildings=Count("pk", filter=Q(kind=K.BUILDING)),
+    )
+    residents = access.residents(user)
+    figures["households"] = people.households_under(scope.resident_paths).count()
+    figures["residents"] = residents.count()
+    figures["care"] = people.in_care(residents).count()
+    grids = (
+        access.grids(user)
+        .select_related("community")
+        .prefetch_related("workers")
+        .annotate(n_workers=Count("workers", distinct=True))
+    )
+    figures["grids"] = len(grids)
+    return {
+        "figures": figures,
+        "grids": grids,
+        "grids_without_worker": [g for g in grids if not g.n_workers],
+    }
+
+
+def _county(user):
+    """Per town and community: the figures that show where coverage is thin."""
+    residents = access.residents(user)
+    households = people.households_under(access.scope_for(user).resident_paths)
+    rows = (
+        access.areas(user)
+        .filter(kind__in=(K.TOWN, K.COMMUNITY))
+        .annotate(
+            n_residents=people.count_under(residents, "area__path"),
+            n_households=people.count_under(households, "building__path"),
+            n_grids=Count("grids", distinct=True),
+            n_unstaffed=Count("grids", filter=Q(grids__workers__isnull=True), distinct=True),
+        )
+        .order_by("path")
+    )
+    return {"county_rows": rows, "figures": {"residents": residents.count()}}
+
+
+def _unit(user, staff):
+    unit = access.units(user).select_related("area").filter(pk=staff.unit_id).first()
+    if unit is None:
+        return {}
+    colleagues = access.staff_members(user).filter(unit=unit).order_by("name")
+    return {"unit": unit, "colleagues": colleagues}
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.http import Http404
 from jieyou.places import queries as places
 from jieyou.places.models import Area, Grid
 
-from .models import Resident, Staff, Unit
+from .models import Resident, RosterImport, Staff, Unit
 
 R = Staff.Role
 # Roles whose work is to contact residents may reveal a full number, one audited look at a time.
@@ -66,7 +66,11 @@ def scope_for(user) -> Scope:
 
 
 def _build_scope(staff: Staff | None) -> Scope:
-    if staff is None or (staff.area is None and staff.role != R.UNIT_HANDLER):
+    if staff is None:
+        return NOTHING
+    if staff.role == R.UNIT_HANDLER and staff.unit_id:
+        return Scope(staff.role, (staff.unit.area.path,), (), Q(pk=staff.unit_id))
+    if staff.area is None:
         return NOTHING
     if staff.role in COUNTY_WIDE:
         root = (staff.area.path,)
@@ -78,9 +82,6 @@ def _build_scope(staff: Staff | None) -> Scope:
     if staff.role == R.GRID_WORKER:
         covered = tuple(places.grid_paths(staff.grids.values("pk")))
         return Scope(staff.role, (staff.area.path,), covered, _units_serving(staff.area))
-    if staff.role == R.UNIT_HANDLER and staff.unit_id:
-        unit_area = staff.unit.area
-        return Scope(staff.role, (unit_area.path,), (), Q(pk=staff.unit_id))
     return NOTHING
 
 
@@ -113,6 +114,18 @@ def staff_members(user) -> QuerySet[Staff]:
     return Staff.objects.filter(
         places.under_paths(list(scope.area_paths), "area__path") | Q(unit__in=units(user))
     ).distinct()
+
+
+def roster_imports(user) -> QuerySet[RosterImport]:
+    """Roster uploads: each uploader sees their own; a county admin sees all in the county."""
+    if not getattr(user, "is_authenticated", False):
+        return RosterImport.objects.none()
+    scope = scope_for(user)
+    if scope.role == R.COUNTY_ADMIN:
+        return RosterImport.objects.filter(
+            places.under_paths(list(scope.area_paths), "community__path")
+        )
+    return RosterImport.objects.filter(user=user)
 
 
 def get_or_404(queryset: QuerySet, **lookup):

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import account_views, audit_views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="people/login.html"), name="login"),
+    path("login/", account_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        account_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("audit/", audit_views.audit_log, name="audit_log"),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from jieyou.core import audit
 
 from .models import Area, Grid
-from .rules import check_area
+from .rules import check_area, check_grid_areas
 
 
 def area_create(
@@ -88,23 +88,27 @@ def grid_create(*, actor, community: Area, name: str, code: str = "", areas=()) 
     return grid
 
 
+def grid_update(*, actor, grid: Grid, name: str, code: str, areas) -> Grid:
+    """Rename or recode a grid and set what it covers; the community stays."""
+    with transaction.atomic():
+        locked = Grid.objects.select_for_update().get(pk=grid.pk)
+        before = {"name": locked.name, "code": locked.code}
+        locked.name, locked.code = name, code
+        locked.save(update_fields=["name", "code"])
+        audit.record(
+            "grid.update",
+            actor=actor,
+            obj=locked,
+            detail={"before": before, "after": {"name": name, "code": code}},
+        )
+        grid_set_areas(actor=actor, grid=locked, areas=areas)
+    return locked
+
+
 def grid_set_areas(*, actor, grid: Grid, areas) -> Grid:
     """Set what a grid covers; every covered area must lie inside the grid's community."""
     areas = list(areas)
-    outside = [
-        a.name
-        for a in areas
-        if not a.path.startswith(grid.community.path)
-        or a.kind not in (Area.Kind.COMPOUND, Area.Kind.BUILDING)
-    ]
-    if outside:
-        raise ValidationError(
-            {
-                "areas": [
-                    _("以下区划不是本社区的小区或楼栋：%(names)s") % {"names": "、".join(outside)}
-                ]
-            }
-        )
+    check_grid_areas(community=grid.community, areas=areas)
     with transaction.atomic():
         grid.areas.set(areas)
         audit.record(

@@ -53,3 +53,20 @@ def _code_error(kind: str, parent: Area | None, code: str) -> str | None:
         if code.endswith("000"):
             return _("社区（村）代码末3位为村级代码，不能为000")
     return None
+
+
+def check_grid_areas(*, community: Area, areas) -> None:
+    """A grid covers only compounds and buildings of its own community."""
+    outside = [
+        a.name
+        for a in areas
+        if not a.path.startswith(community.path) or a.kind not in (K.COMPOUND, K.BUILDING)
+    ]
+    if outside:
+        raise ValidationError(
+            {
+                "areas": [
+                    _("以下区划不是本社区的小区或楼栋：%(names)s") % {"names": "、".join(outside)}
+                ]
+            }
+        )

@@ -1,0 +1,338 @@
+"""Every change to a concern goes through here: guard, lock, event row, save.
+
+Guards raise `ConcernError` with a message in the user's language; nothing is written then.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jieyou.core.worktime import deadline
+from jieyou.people.access import staff_of
+from jieyou.people.models import Staff
+
+from .models import Concern, ConcernEvent, FollowUp
+from .states import ACTION_LABELS, TRANSITIONS, next_level
+
+S = Concern.Status
+R = Staff.Role
+REVIEWER_ROLES = {R.COUNTY_ADMIN, R.COMMUNITY_SECRETARY}
+# No 0/O or 1/I/L: receipt codes are read aloud over the phone and typed by elderly residents.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class ConcernError(ValidationError):
+    pass
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+
+
+def concern_submit(
+    *,
+    actor,
+    category,
+    description: str,
+    channel: str,
+    area,
+    reporter=None,
+    contact_phone: str = "",
+    address: str = "",
+    latitude=None,
+    longitude=None,
+    urgency: str = Concern.Urgency.NORMAL,
+    external_id: str | None = None,
+    at=None,
+) -> Concern:
+    if not description.strip():
+        raise ConcernError({"description": [_("请填写诉求内容")]})
+    if len(description) > 4000:
+        raise ConcernError({"description": [_("诉求内容不能超过4000字")]})
+    now = at or timezone.now()
+    with transaction.atomic():
+        concern = Concern.objects.create(
+            receipt_code=new_receipt_code(),
+            external_id=external_id,
+            category=category,
+            description=description,
+            channel=channel,
+            urgency=urgency,
+            area=area,
+            address=address,
+            latitude=latitude,
+            longitude=longitude,
+            reporter=reporter,
+            contact_phone=contact_phone,
+            level=category.default_level,
+            lead_unit=category.default_unit,
+            submitted_at=now,
+            response_due=deadline(now, category.response_hours, working_days=category.working_days),
+            resolution_due=deadline(
+                now, category.resolution_hours, working_days=category.working_days
+            ),
+        )
+        _event(concern, actor, "submit", "", S.SUBMITTED, at=now)
+    return concern
+
+
+def _locked(concern: Concern, action: str) -> Concern:
+    """Lock the row and check that the action may start from its current status."""
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    allowed_from, _to = TRANSITIONS[action]
+    if locked.status not in allowed_from:
+        raise ConcernError(
+            _("当前状态“%(status)s”不能%(action)s")
+            % {"status": locked.get_status_display(), "action": ACTION_LABELS[action]}
+        )
+    return locked
+
+
+def _event(concern, actor, action, from_status, to_status, *, note="", data=None, at=None):
+    return ConcernEvent.objects.create(
+        concern=concern,
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+    )
+
+
+def _move(
+    concern: Concern,
+    actor,
+    action: str,
+    fields: dict,
+    *,
+    note="",
+    data=None,
+    at=None,
+    to_status: str | None = None,
+) -> Concern:
+    before = concern.status
+    target = to_status or TRANSITIONS[action][1] or before
+    concern.status = target
+    for name, value in fields.items():
+        setattr(concern, name, value)
+    concern.save(update_fields=["status", *fields])
+    _event(concern, actor, action, before, target, note=note, data=data, at=at)
+    return concern
+
+
+def _require_reason(reason: str, what: str) -> None:
+    if not (reason or "").strip():
+        raise ConcernError({"reason": [_("%(what)s必须填写原因") % {"what": what}]})
+
+
+def concern_accept(*, actor, concern: Concern, at=None) -> Concern:
+    """Accept a submitted concern; of two people accepting at once, exactly one wins."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(concern, "accept")
+        return _move(
+            locked,
+            actor,
+            "accept",
+            {"accepted_at": now, "handler": locked.handler or actor},
+            at=now,
+        )
+
+
+def concern_dispatch(
+    *, actor, concern: Concern, lead_unit, assisting_units=(), handler=None, note: str = ""
+) -> Concern:
+    with transaction.atomic():
+        locked = _locked(concern, "dispatch")
+        _move(
+            locked,
+            actor,
+            "dispatch",
+            {"lead_unit": lead_unit, "handler": handler or locked.handler},
+            note=note,
+            data={"lead_unit": lead_unit.pk, "assisting": [u.pk for u in assisting_units]},
+        )
+        locked.assisting_units.set(assisting_units)
+        return locked
+
+
+def concern_progress(*, actor, concern: Concern, note: str) -> Concern:
+    _require_reason(note, ACTION_LABELS["progress"])
+    with transaction.atomic():
+        return _move(_locked(concern, "progress"), actor, "progress", {}, note=note)
+
+
+def concern_escalate(*, actor, concern: Concern, reason: str) -> Concern:
+    _require_reason(reason, ACTION_LABELS["escalate"])
+    with transaction.atomic():
+        locked = _locked(concern, "escalate")
+        higher = next_level(locked.level)
+        if higher is None:
+            raise ConcernError(_("已在县级处理，不能再上报"))
+        return _move(
+            locked,
+            actor,
+            "escalate",
+            {"level": higher},
+            note=reason,
+            data={"from": locked.level, "to": higher},
+        )
+
+
+def concern_resolve(*, actor, concern: Concern, note: str, at=None) -> Concern:
+    _require_reason(note, ACTION_LABELS["resolve"])
+    now = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(concern, "resolve")
+        if locked.handler_id != getattr(actor, "pk", None):
+            raise ConcernError(_("只有承办人可以办结此诉求"))
+        return _move(locked, actor, "resolve", {"resolved_at": now}, note=note, at=now)
+
+
+def concern_follow_up(
+    *,
+    actor,
+    concern: Concern,
+    method: str,
+    solved: bool,
+    satisfaction: str = "",
+    note: str = "",
+    at=None,
+) -> FollowUp:
+    """Record the return visit. Solved closes the concern; not solved sends it back to the
+    same handler and unit. Nobody who handled the concern may follow it up."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(concern, "follow_up")
+        if actor is not None and actor.pk in _handlers(locked):
+            raise ConcernError(_("回访须由未参与办理的人员进行"))
+        follow_up = FollowUp.objects.create(
+            concern=locked,
+            at=now,
+            by=actor,
+            method=method,
+            solved=solved,
+            satisfaction=satisfaction,
+            note=note,
+        )
+        if solved:
+            _move(
+                locked,
+                actor,
+                "follow_up",
+                {"closed_at": now},
+                note=note,
+                at=now,
+                to_status=S.CLOSED,
+                data={"solved": True, "satisfaction": satisfaction},
+            )
+        else:
+            _move(
+                locked,
+                actor,
+                "follow_up",
+                {"resolved_at": None},
+                note=note,
+                at=now,
+                to_status=S.IN_PROGRESS,
+                data={"solved": False, "satisfaction": satisfaction},
+            )
+        return follow_up
+
+
+def _handlers(concern: Concern) -> set[int]:
+    acted = ConcernEvent.objects.filter(
+        concern=concern, action__in=["accept", "progress", "resolve"], actor__isnull=False
+    ).values_list("actor_id", flat=True)
+    return {*acted, *([concern.handler_id] if concern.handler_id else [])}
+
+
+def _require_reviewer(actor) -> None:
+    staff = staff_of(actor)
+    if staff is None or staff.role not in REVIEWER_ROLES:
+        raise ConcernError(_("只有社区书记或县级管理员可以审核此操作"))
+
+
+def concern_reject(*, actor, concern: Concern, reason: str) -> Concern:
+    _require_reason(reason, ACTION_LABELS["reject"])
+    _require_reviewer(actor)
+    with transaction.atomic():
+        return _move(_locked(concern, "reject"), actor, "reject", {}, note=reason)
+
+
+def concern_exempt(*, actor, concern: Concern, reason: str) -> Concern:
+    """Exclude a concern from the rates (e.g. outside the government's remit), with a reason."""
+    _require_reason(reason, ACTION_LABELS["exempt"])
+    _require_reviewer(actor)
+    with transaction.atomic():
+        return _move(
+            _locked(concern, "exempt"), actor, "exempt", {"exempt_reason": reason}, note=reason
+        )
+
+
+def concern_merge(*, actor, concern: Concern, into: Concern, reason: str = "") -> Concern:
+    if into.pk == concern.pk:
+        raise ConcernError(_("不能与自身合并"))
+    with transaction.atomic():
+        target = Concern.objects.select_for_update().get(pk=into.pk)
+        if target.status in (S.MERGED, S.REJECTED, S.CLOSED):
+            raise ConcernError(_("目标诉求已关闭或已合并，不能并入"))
+        locked = _locked(concern, "merge")
+        _event(
+            target,
+            actor,
+            "merge",
+            target.status,
+            target.status,
+            note=reason,
+            data={"merged": locked.pk},
+        )
+        return _move(
+            locked, actor, "merge", {"merged_into": target}, note=reason, data={"into": target.pk}
+        )
+
+
+def concern_reopen(*, actor, concern: Concern, reason: str) -> Concern:
+    _require_reason(reason, ACTION_LABELS["reopen"])
+    with transaction.atomic():
+        return _move(
+            _locked(concern, "reopen"),
+            actor,
+            "reopen",
+            {"resolved_at": None, "closed_at": None},
+            note=reason,
+        )
+
+
+def concerns_mark_overdue(*, now=None) -> int:
+    """Mark open concerns past their resolution deadline as overdue and escalate each one
+    level up the ladder, once. Safe to run every minute: a concern already marked is skipped."""
+    now = now or timezone.now()
+    marked = 0
+    due = Concern.objects.filter(
+        status__in=[S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS], overdue=False, resolution_due__lt=now
+    ).values_list("pk", flat=True)
+    for pk in due.iterator():
+        with transaction.atomic():
+            locked = Concern.objects.select_for_update().get(pk=pk)
+            if locked.overdue or locked.status not in (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS):
+                continue
+            higher = next_level(locked.level)
+            fields = {"overdue": True, **({"level": higher} if higher else {})}
+            _move(
+                locked,
+                None,
+                "overdue",
+                fields,
+                at=now,
+                note=_("超过办结期限，自动上报") if higher else _("超过办结期限"),
+                data={"from": locked.level, "to": higher or locked.level},
+                to_status=locked.status,
+            )
+            marked += 1
+    return marked
