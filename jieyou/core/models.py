@@ -9,6 +9,10 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("audit entries are append-only")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # Rows written in bulk would bypass the chain that audit.record keeps.
+        raise PermissionError("audit entries are appended one at a time through audit.record")
+
 
 class AuditEntry(models.Model):
     """One audited event. Rows are hash-chained: each row's `hash` covers its own fields and

@@ -120,3 +120,8 @@ def toggle_large_text(request):
     else:
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def csrf_failure(request, reason=""):
+    """Django's own page is English with inline styles that our CSP blocks; say it plainly."""
+    return render(request, "home/csrf_failure.html", status=403)

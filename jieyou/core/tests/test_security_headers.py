@@ -147,3 +147,13 @@ def test_development_mode_fails_the_deploy_check(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout  # DEBUG on
+
+
+def test_csrf_failure_page_is_chinese_and_keeps_the_policy(cast):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+    assert "Content-Security-Policy" in response
