@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jieyou.core.masking import mask_id_number, mask_phone, mask_text
@@ -148,9 +148,9 @@ def resident_create(request, payload: ResidentIn):
     form = ResidentForm(data=payload.dict(), user=user)
     if not form.is_valid():
         errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-        return 422, {"detail": _("数据校验未通过"), "errors": errors}
+        return Status(422, {"detail": _("数据校验未通过"), "errors": errors})
     resident = form.create(actor=user)
-    return 201, access.get_or_404(_residents(user), pk=resident.pk)
+    return Status(201, access.get_or_404(_residents(user), pk=resident.pk))
 
 
 @router.get("/units", response=list[UnitOut], summary="单位列表")
