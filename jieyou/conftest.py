@@ -9,6 +9,7 @@ def pytest_configure(config):
 
     # Sign-in speed is not under test; a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.JIEYOU_SMS_BACKEND = "jieyou.core.sms.MemoryBackend"
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +34,12 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def outbox():
+    """Text messages sent during the test, as (phone, text)."""
+    from jieyou.core.sms import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    return MemoryBackend.outbox

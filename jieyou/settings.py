@@ -222,6 +222,10 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Text messages (see core.sms) and the address printed in them for /t/<receipt code>.
+JIEYOU_SMS_BACKEND = os.environ.get("JIEYOU_SMS_BACKEND", "jieyou.core.sms.ConsoleBackend")
+JIEYOU_PUBLIC_URL = os.environ.get("JIEYOU_PUBLIC_URL", "http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

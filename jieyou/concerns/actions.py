@@ -14,7 +14,8 @@ from jieyou.core.worktime import deadline
 from jieyou.people.access import staff_of
 from jieyou.people.models import Staff
 
-from .models import Concern, ConcernEvent, FollowUp
+from . import notify
+from .models import Concern, ConcernEvent, FollowUp, Notification
 from .states import ACTION_LABELS, TRANSITIONS, next_level
 
 S = Concern.Status
@@ -76,6 +77,11 @@ def concern_submit(
             ),
         )
         _event(concern, actor, "submit", "", S.SUBMITTED, at=now)
+        transaction.on_commit(
+            lambda: notify.text_reporter(
+                concern, _("您反映的问题已登记，回执码 %(code)s。") % {"code": concern.receipt_code}
+            )
+        )
     return concern
 
 
@@ -147,17 +153,24 @@ def concern_accept(*, actor, concern: Concern, at=None) -> Concern:
 def concern_dispatch(
     *, actor, concern: Concern, lead_unit, assisting_units=(), handler=None, note: str = ""
 ) -> Concern:
+    """Send the concern to a lead unit (with assisting units); the new handler, or the lead
+    unit's handlers, find it in their inbox."""
     with transaction.atomic():
         locked = _locked(concern, "dispatch")
         _move(
             locked,
             actor,
             "dispatch",
-            {"lead_unit": lead_unit, "handler": handler or locked.handler},
+            {"lead_unit": lead_unit, "handler": handler},
             note=note,
-            data={"lead_unit": lead_unit.pk, "assisting": [u.pk for u in assisting_units]},
+            data={
+                "lead_unit": lead_unit.pk,
+                "assisting": [u.pk for u in assisting_units],
+                "handler": getattr(handler, "pk", None),
+            },
         )
         locked.assisting_units.set(assisting_units)
+        notify.inbox(notify.responsible(locked), locked, Notification.Kind.ASSIGNED)
         return locked
 
 
@@ -191,7 +204,28 @@ def concern_resolve(*, actor, concern: Concern, note: str, at=None) -> Concern:
         locked = _locked(concern, "resolve")
         if locked.handler_id != getattr(actor, "pk", None):
             raise ConcernError(_("只有承办人可以办结此诉求"))
-        return _move(locked, actor, "resolve", {"resolved_at": now}, note=note, at=now)
+        _move(locked, actor, "resolve", {"resolved_at": now}, note=note, at=now)
+        notify.inbox(
+            notify.follow_up_staff(locked, _handlers(locked)),
+            locked,
+            Notification.Kind.FOLLOW_UP_DUE,
+            now=now,
+        )
+        transaction.on_commit(
+            lambda: notify.text_reporter(locked, _("您反映的问题已办结，请确认是否解决并评价。"))
+        )
+        return locked
+
+
+def concern_claim(*, actor, concern: Concern) -> Concern:
+    """A handler of the lead unit takes a concern dispatched to the unit as a whole."""
+    with transaction.atomic():
+        locked = _locked(concern, "claim")
+        if locked.handler_id is not None:
+            raise ConcernError(_("此诉求已有承办人"))
+        if locked.lead_unit_id is None or actor not in notify.unit_handlers(locked.lead_unit):
+            raise ConcernError(_("只有主办单位的经办人可以认领"))
+        return _move(locked, actor, "claim", {"handler": actor})
 
 
 def concern_follow_up(
@@ -220,6 +254,9 @@ def concern_follow_up(
             satisfaction=satisfaction,
             note=note,
         )
+        Notification.objects.filter(
+            concern=locked, kind=Notification.Kind.FOLLOW_UP_DUE, read_at__isnull=True
+        ).update(read_at=now)
         if solved:
             _move(
                 locked,
@@ -232,6 +269,7 @@ def concern_follow_up(
                 data={"solved": True, "satisfaction": satisfaction},
             )
         else:
+            notify.inbox(notify.responsible(locked), locked, Notification.Kind.REOPENED, now=now)
             _move(
                 locked,
                 actor,
@@ -292,21 +330,32 @@ def concern_merge(*, actor, concern: Concern, into: Concern, reason: str = "") -
             note=reason,
             data={"merged": locked.pk},
         )
-        return _move(
+        _move(
             locked, actor, "merge", {"merged_into": target}, note=reason, data={"into": target.pk}
         )
+        # The merged reporter keeps following the case under the concern that goes on.
+        transaction.on_commit(
+            lambda: notify.text_reporter(
+                target,
+                _("您反映的问题（回执码 %(code)s）已与同类问题合并办理。")
+                % {"code": locked.receipt_code},
+            )
+        )
+        return locked
 
 
 def concern_reopen(*, actor, concern: Concern, reason: str) -> Concern:
     _require_reason(reason, ACTION_LABELS["reopen"])
     with transaction.atomic():
-        return _move(
+        locked = _move(
             _locked(concern, "reopen"),
             actor,
             "reopen",
             {"resolved_at": None, "closed_at": None},
             note=reason,
         )
+        notify.inbox(notify.responsible(locked), locked, Notification.Kind.REOPENED)
+        return locked
 
 
 def concerns_mark_overdue(*, now=None) -> int:
@@ -334,5 +383,21 @@ def concerns_mark_overdue(*, now=None) -> int:
                 data={"from": locked.level, "to": higher or locked.level},
                 to_status=locked.status,
             )
+            notify.inbox(notify.responsible(locked), locked, Notification.Kind.OVERDUE, now=now)
             marked += 1
     return marked
+
+
+def concerns_queue_follow_ups(*, now=None) -> int:
+    """Remind whoever should follow up each resolved concern; a waiting reminder is not
+    doubled, so this is safe every minute."""
+    queued = 0
+    for concern in Concern.objects.filter(status=S.RESOLVED).select_related("area").iterator():
+        with transaction.atomic():
+            queued += notify.inbox(
+                notify.follow_up_staff(concern, _handlers(concern)),
+                concern,
+                Notification.Kind.FOLLOW_UP_DUE,
+                now=now,
+            )
+    return queued

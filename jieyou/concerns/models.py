@@ -194,3 +194,71 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.concern_id} {self.at:%Y-%m-%d}"
+
+
+def photo_path(instance, filename):
+    # Random names: a photo's address must not be guessable from the concern's number.
+    return f"concerns/{instance.concern.submitted_at:%Y/%m}/{instance.token}.jpg"
+
+
+class ConcernPhoto(models.Model):
+    """A photo re-encoded without EXIF or GPS; served only through a scoped view."""
+
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("反映时")
+        PROGRESS = "progress", _("办理中")
+        RESOLUTION = "resolution", _("办结时")
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="photos")
+    token = models.CharField(max_length=32, unique=True)
+    image = models.FileField(upload_to=photo_path)
+    stage = models.CharField(_("阶段"), max_length=12, choices=Stage.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
+
+    def __str__(self):
+        return self.token
+
+
+class Notification(models.Model):
+    """An item in a staff member's in-app inbox."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("新派单")
+        OVERDUE = "overdue", _("已超期")
+        REOPENED = "reopened", _("被退回重办")
+        FOLLOW_UP_DUE = "follow_up_due", _("待回访")
+        MERGED = "merged", _("已合并")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("待办提醒")
+        verbose_name_plural = _("待办提醒")
+        constraints = [
+            # The tick may run every minute; one reminder of a kind per person and concern.
+            models.UniqueConstraint(
+                fields=["user", "concern", "kind"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.concern_id}"

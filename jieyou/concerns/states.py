@@ -10,6 +10,7 @@ OPEN = (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS)
 # action → (statuses it may start from, status it leads to; None keeps the status)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "accept": ((S.SUBMITTED,), S.ACCEPTED),
+    "claim": ((S.ACCEPTED, S.IN_PROGRESS), None),
     "dispatch": ((S.ACCEPTED, S.IN_PROGRESS), S.IN_PROGRESS),
     "progress": ((S.ACCEPTED, S.IN_PROGRESS), S.IN_PROGRESS),
     "escalate": (OPEN, None),
@@ -24,6 +25,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 ACTION_LABELS = {
     "submit": _("提交"),
     "accept": _("受理"),
+    "claim": _("认领"),
     "dispatch": _("派单"),
     "progress": _("办理进展"),
     "escalate": _("上报"),

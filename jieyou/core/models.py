@@ -63,3 +63,23 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return self.last_hash
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an `Idempotency-Key`, replayed for repeats."""
+
+    owner = models.CharField(max_length=64)  # "user:<id>" or "client:<id>": keys are per caller
+    key = models.CharField(max_length=128)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)  # None while in flight
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key")
+        ]
+
+    def __str__(self):
+        return f"{self.owner} {self.key}"

@@ -208,3 +208,20 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ApiClient(models.Model):
+    """A system that reports on residents' behalf (Open311 `api_key`): a 12345 platform, a
+    mini-program. It may submit concerns and read their public status, nothing more."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接入系统")
+        verbose_name_plural = _("接入系统")
+
+    def __str__(self):
+        return self.name

@@ -5,7 +5,7 @@ import pytest
 
 from jieyou.concerns import actions as a
 from jieyou.concerns.actions import ConcernError
-from jieyou.concerns.models import Category, Concern, ConcernEvent
+from jieyou.concerns.models import Category, Concern, ConcernEvent, Notification
 
 S = Concern.Status
 TZ = ZoneInfo("Asia/Shanghai")
@@ -31,17 +31,36 @@ def test_submit_sets_level_deadlines_and_receipt(concern):
     assert list(concern.events.values_list("action", flat=True)) == ["submit"]
 
 
-def test_happy_path_to_closed_with_event_history(cast, concern):
+def test_happy_path_to_closed_with_event_history(cast, outbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = _story(cast)
+    # The reporter was texted the receipt and the resolution, with the tracking address.
+    texts = [text for phone, text in outbox if phone == cast.resident.phone]
+    assert len(texts) == 2 and all(f"/t/{concern.receipt_code}" in t for t in texts)
+
+
+def _story(cast):
+    concern = a.concern_submit(
+        actor=cast.grid_worker,
+        category=Category.objects.get(code="WJ"),
+        description="楼顶搭建鸽棚",
+        channel=Concern.Channel.VISIT,
+        area=cast.building7,
+        reporter=cast.resident,
+    )
     a.concern_accept(actor=cast.secretary, concern=concern)
     a.concern_dispatch(
         actor=cast.secretary,
         concern=concern,
-        lead_unit=cast.enforcement,
-        assisting_units=[cast.property_co],
-        note="执法队牵头，物业配合",
+        lead_unit=cast.property_co,
+        assisting_units=[cast.enforcement],
+        note="物业牵头，执法队配合",
     )
-    a.concern_progress(actor=cast.secretary, concern=concern, note="上门普法，当事人承诺自行拆除")
-    a.concern_resolve(actor=cast.secretary, concern=concern, note="鸽棚已拆除")
+    assert Notification.objects.filter(user=cast.handler, kind="assigned").exists()
+    a.concern_claim(actor=cast.handler, concern=concern)
+    a.concern_progress(actor=cast.handler, concern=concern, note="上门普法，当事人承诺自行拆除")
+    a.concern_resolve(actor=cast.handler, concern=concern, note="鸽棚已拆除")
+    due = Notification.objects.get(user=cast.grid_worker, kind="follow_up_due")
     follow_up = a.concern_follow_up(
         actor=cast.grid_worker,
         concern=concern,
@@ -50,18 +69,32 @@ def test_happy_path_to_closed_with_event_history(cast, concern):
         satisfaction="satisfied",
     )
     concern.refresh_from_db()
+    due.refresh_from_db()
     assert concern.status == S.CLOSED
     assert concern.closed_at == follow_up.at
-    assert set(concern.assisting_units.all()) == {cast.property_co}
+    assert due.read_at is not None
+    assert set(concern.assisting_units.all()) == {cast.enforcement}
     steps = list(ConcernEvent.objects.filter(concern=concern).values_list("action", "to_status"))
     assert steps == [
         ("submit", S.SUBMITTED),
         ("accept", S.ACCEPTED),
         ("dispatch", S.IN_PROGRESS),
+        ("claim", S.IN_PROGRESS),
         ("progress", S.IN_PROGRESS),
         ("resolve", S.RESOLVED),
         ("follow_up", S.CLOSED),
     ]
+    return concern
+
+
+def test_only_a_handler_of_the_lead_unit_claims(cast, concern):
+    a.concern_accept(actor=cast.secretary, concern=concern)
+    a.concern_dispatch(actor=cast.secretary, concern=concern, lead_unit=cast.property_co)
+    with pytest.raises(ConcernError, match="主办单位"):
+        a.concern_claim(actor=cast.grid_worker, concern=concern)
+    a.concern_claim(actor=cast.handler, concern=concern)
+    with pytest.raises(ConcernError, match="已有承办人"):
+        a.concern_claim(actor=cast.handler, concern=concern)
 
 
 def test_not_solved_goes_back_to_the_same_handler(cast, concern):
