@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jieyou.places",
     "jieyou.people",
     "jieyou.concerns",
+    "jieyou.party",
     "jieyou.home",
     "jieyou.demo",
 ]

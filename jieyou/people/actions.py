@@ -277,3 +277,26 @@ def _in_batches(queryset, lookup: str, values: list) -> dict:
     for start in range(0, len(values), roster.LOOKUP_BATCH):
         found.update(queryset.filter(**{lookup: values[start : start + roster.LOOKUP_BATCH]}))
     return found
+
+
+def record_save(*, actor, obj, changed_fields, created: bool, via: str) -> None:
+    """Save a unit, staff profile or tag edited in the admin, with its audit record."""
+    with transaction.atomic():
+        obj.save()
+        audit.record(
+            f"{obj._meta.model_name}.{'create' if created else 'update'}",
+            actor=actor,
+            obj=obj,
+            detail={"fields": sorted(changed_fields), "via": via},
+        )
+
+
+def record_delete(*, actor, obj, via: str) -> None:
+    with transaction.atomic():
+        audit.record(
+            f"{obj._meta.model_name}.delete",
+            actor=actor,
+            obj=obj,
+            detail={"name": str(obj), "via": via},
+        )
+        obj.delete()

@@ -2,37 +2,28 @@
 their numbers and secrets stay behind the scoped, masked and audited pages."""
 
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jieyou.core import audit
 from jieyou.core.masking import mask_phone
 
+from . import actions
 from .models import Staff, Tag, Unit
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Every admin save and delete leaves an audit record naming the fields that changed."""
+    """Admin saves and deletes go through people.actions, which audit them."""
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit.record(
-                f"{obj._meta.model_name}.{'update' if change else 'create'}",
-                actor=request.user,
-                obj=obj,
-                detail={"fields": sorted(form.changed_data), "via": "admin"},
-            )
+        actions.record_save(
+            actor=request.user,
+            obj=obj,
+            changed_fields=form.changed_data,
+            created=not change,
+            via="admin",
+        )
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            audit.record(
-                f"{obj._meta.model_name}.delete",
-                actor=request.user,
-                obj=obj,
-                detail={"name": str(obj), "via": "admin"},
-            )
-            super().delete_model(request, obj)
+        actions.record_delete(actor=request.user, obj=obj, via="admin")
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
