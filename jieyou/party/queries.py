@@ -12,7 +12,14 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ComplianceRule, PartyActivity, PartyMember, PartyOrg
+from .models import (
+    ComplianceRule,
+    PartyActivity,
+    PartyMember,
+    PartyOrg,
+    ResponsibilityCheck,
+    ResponsibilityItem,
+)
 
 A = PartyActivity.Kind
 BRANCH_KINDS = (PartyOrg.Kind.BRANCH, PartyOrg.Kind.TEMPORARY, PartyOrg.Kind.JOINT)
@@ -33,6 +40,14 @@ def _activities(org: PartyOrg, start: date, end: date, *kinds) -> QuerySet[Party
 
 def _members(org: PartyOrg) -> QuerySet[PartyMember]:
     return PartyMember.objects.filter(org__path__startswith=org.path)
+
+
+def _in_subtree(model, org: PartyOrg) -> QuerySet:
+    return model.objects.filter(org__path__startswith=org.path)
+
+
+def _set_up(model, org: PartyOrg, start: date, end: date) -> QuerySet:
+    return _in_subtree(model, org).filter(started_on__range=(start, end))
 
 
 # name → (label, records(org, start, end))
@@ -130,4 +145,23 @@ def branches(org: PartyOrg) -> QuerySet[PartyOrg]:
             Q(dissolved_on__isnull=True)
             | Q(dissolved_on__gte=date(timezone.localdate().year, 1, 1))
         )
+    )
+
+
+def overdue_items(org: PartyOrg, today: date | None = None):
+    """Responsibility items in the subtree past their deadline and not done."""
+    today = today or timezone.localdate()
+    return ResponsibilityItem.objects.filter(
+        decision__org__path__startswith=org.path, deadline__lt=today
+    ).exclude(status=ResponsibilityItem.Status.DONE)
+
+
+def unrectified_checks(org: PartyOrg, today: date | None = None):
+    """Checks in the subtree whose rectification deadline passed without a fix."""
+    today = today or timezone.localdate()
+    return ResponsibilityCheck.objects.filter(
+        item__decision__org__path__startswith=org.path,
+        needs_rectification=True,
+        rectified_on__isnull=True,
+        rectify_by__lt=today,
     )

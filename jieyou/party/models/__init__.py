@@ -1,0 +1,31 @@
+from .ledger import ComplianceRule, Enterprise, MemberEvent, PartyActivity, PartyMember, PartyOrg
+from .recognition import Article, BrandProfile, BusinessFigure, Honour, MentorPair, RoleModel
+from .responsibility import (
+    Decision,
+    ResponsibilityCheck,
+    ResponsibilityItem,
+    ResponsibilityProgress,
+)
+from .teams import CommandoTeam, ModelPost, ResponsibilityZone
+
+__all__ = [
+    "Article",
+    "BrandProfile",
+    "BusinessFigure",
+    "CommandoTeam",
+    "ComplianceRule",
+    "Decision",
+    "Enterprise",
+    "Honour",
+    "MemberEvent",
+    "MentorPair",
+    "ModelPost",
+    "PartyActivity",
+    "PartyMember",
+    "PartyOrg",
+    "ResponsibilityCheck",
+    "ResponsibilityItem",
+    "ResponsibilityProgress",
+    "ResponsibilityZone",
+    "RoleModel",
+]
