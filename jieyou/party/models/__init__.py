@@ -1,4 +1,12 @@
-from .ledger import ComplianceRule, Enterprise, MemberEvent, PartyActivity, PartyMember, PartyOrg
+from .ledger import (
+    ComplianceRule,
+    Enterprise,
+    FirmDifficulty,
+    MemberEvent,
+    PartyActivity,
+    PartyMember,
+    PartyOrg,
+)
 from .recognition import Article, BrandProfile, BusinessFigure, Honour, MentorPair, RoleModel
 from .responsibility import (
     Decision,
@@ -16,6 +24,7 @@ __all__ = [
     "ComplianceRule",
     "Decision",
     "Enterprise",
+    "FirmDifficulty",
     "Honour",
     "MemberEvent",
     "MentorPair",

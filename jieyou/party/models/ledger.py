@@ -29,6 +29,9 @@ class Enterprise(models.Model):
         Area, verbose_name=_("所在区域"), null=True, blank=True, on_delete=models.PROTECT
     )
     employees = models.PositiveIntegerField(_("从业人员"), default=0)
+    # Members employed here whose membership is kept elsewhere (a community, a hometown branch):
+    # the ledger cannot count them, so the registry records them as reported.
+    members_elsewhere = models.PositiveIntegerField(_("组织关系在外的党员"), default=0)
     instructor = models.CharField(_("党建指导员"), max_length=50, blank=True)
 
     class Meta:
@@ -199,3 +202,25 @@ class ComplianceRule(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.get_every_display()}"
+
+
+class FirmDifficulty(models.Model):
+    """A difficulty a firm raised at a theme day, answered through the concerns workflow."""
+
+    activity = models.ForeignKey(
+        PartyActivity,
+        verbose_name=_("主题党日"),
+        on_delete=models.PROTECT,
+        related_name="difficulties",
+    )
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT)
+    concern = models.OneToOneField(
+        "concerns.Concern", verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("企业困难诉求")
+        verbose_name_plural = _("企业困难诉求")
+
+    def __str__(self):
+        return f"{self.enterprise} {self.concern_id}"
