@@ -17,6 +17,7 @@ from jieyou.places import actions as places
 from jieyou.places.models import Area, Grid
 
 from . import county, generate
+from . import party as party_demo
 
 K = Area.Kind
 BATCH = 2000
@@ -31,6 +32,7 @@ def load(*, residents: int, seed: int) -> Counter:
         loader.staff()
         loader.seed_residents()
         loader.generated_residents(generate.plan(seed=seed, n=residents), seed=seed)
+        party_demo.load(loader.created)
     return loader.created
 
 

@@ -229,3 +229,14 @@ def activity_record(
         activity.attendees.set(attendees)
         audit.record("party_activity.create", actor=actor, obj=activity, detail={"kind": kind})
     return activity
+
+
+def record_add(*, actor, model, members=(), **fields):
+    """Add a post, team, zone, mentor pair, article, role model, honour or business figure:
+    plain records whose only rule is that they are audited like every other change."""
+    with transaction.atomic():
+        record = model.objects.create(**fields)
+        if members:
+            record.members.set(members)
+        audit.record(f"party_{model._meta.model_name}.create", actor=actor, obj=record)
+    return record

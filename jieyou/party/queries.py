@@ -13,12 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    Article,
+    CommandoTeam,
     ComplianceRule,
+    Honour,
+    MentorPair,
+    ModelPost,
     PartyActivity,
     PartyMember,
     PartyOrg,
     ResponsibilityCheck,
     ResponsibilityItem,
+    ResponsibilityZone,
+    RoleModel,
 )
 
 A = PartyActivity.Kind
@@ -46,8 +53,12 @@ def _in_subtree(model, org: PartyOrg) -> QuerySet:
     return model.objects.filter(org__path__startswith=org.path)
 
 
+def _dated(model, field: str, org: PartyOrg, start: date, end: date) -> QuerySet:
+    return _in_subtree(model, org).filter(**{f"{field}__range": (start, end)})
+
+
 def _set_up(model, org: PartyOrg, start: date, end: date) -> QuerySet:
-    return _in_subtree(model, org).filter(started_on__range=(start, end))
+    return _dated(model, "started_on", org, start, end)
 
 
 # name → (label, records(org, start, end))
@@ -72,6 +83,13 @@ FIGURES = {
             status__in=[PartyMember.Status.PROBATIONARY, PartyMember.Status.FULL]
         ),
     ),
+    "model_posts": (_("党员示范岗"), lambda o, s, e: _set_up(ModelPost, o, s, e)),
+    "commando_teams": (_("党员突击队"), lambda o, s, e: _set_up(CommandoTeam, o, s, e)),
+    "zones": (_("党员责任区"), lambda o, s, e: _set_up(ResponsibilityZone, o, s, e)),
+    "mentor_pairs": (_("师徒结对"), lambda o, s, e: _set_up(MentorPair, o, s, e)),
+    "articles": (_("宣传稿件"), lambda o, s, e: _dated(Article, "published_on", o, s, e)),
+    "role_models": (_("风采人物"), lambda o, s, e: _dated(RoleModel, "selected_on", o, s, e)),
+    "honours": (_("荣誉奖项"), lambda o, s, e: _dated(Honour, "awarded_on", o, s, e)),
 }
 
 

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from jieyou.core import audit
 from jieyou.core.masking import mask_id_number, mask_phone, mask_text
+from jieyou.core.spreadsheet import neutralise
 from jieyou.places import queries as places
 from jieyou.places.models import Area
 
@@ -21,7 +22,6 @@ from . import access
 from . import roster_import as roster
 from .models import Resident, RosterImport
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COMMUNITY = "社区"
 EXPORT_COLUMNS = (COMMUNITY, *roster.COLUMNS)
 _WIDTHS = {
@@ -38,13 +38,6 @@ _WIDTHS = {
 }
 _GENDER_NAMES = {Resident.Gender.MALE: "男", Resident.Gender.FEMALE: "女"}
 CHUNK = 2000
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _text(value: str) -> str:
