@@ -4,6 +4,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from jieyou.concerns.api import router as concerns_router
+from jieyou.party.api import router as party_router
 from jieyou.people.api import router as people_router
 from jieyou.people.api_auth import AUTH
 from jieyou.places.api import router as places_router
@@ -17,6 +19,8 @@ api = NinjaAPI(
 )
 api.add_router("/places/", places_router)
 api.add_router("/people/", people_router)
+api.add_router("/concerns/", concerns_router)
+api.add_router("/party/", party_router)
 
 
 @api.exception_handler(Http404)

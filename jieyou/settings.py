@@ -226,6 +226,8 @@ if PRODUCTION:
 # Text messages (see core.sms) and the address printed in them for /t/<receipt code>.
 JIEYOU_SMS_BACKEND = os.environ.get("JIEYOU_SMS_BACKEND", "jieyou.core.sms.ConsoleBackend")
 JIEYOU_PUBLIC_URL = os.environ.get("JIEYOU_PUBLIC_URL", "http://127.0.0.1:8000")
+# Open311 reports without a usable place land here (an area code; empty: the root county).
+JIEYOU_OPEN311_DEFAULT_AREA_CODE = os.environ.get("JIEYOU_OPEN311_DEFAULT_AREA_CODE", "")
 
 LOGGING = {
     "version": 1,

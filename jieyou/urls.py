@@ -12,7 +12,13 @@ urlpatterns = [
     path("places/", include("jieyou.places.urls")),
     path("people/roster/", include("jieyou.people.roster_urls")),
     path("people/", include("jieyou.people.urls")),
+    path("concerns/rates/", include("jieyou.concerns.rates_urls")),
+    # Public /c/ form and /t/ tracking, plus staff intake, 12345 import and photos under concerns/.
+    path("", include("jieyou.concerns.intake_urls")),
+    path("concerns/", include("jieyou.concerns.urls")),
+    path("party/", include("jieyou.party.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("jieyou.concerns.open311_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -5,17 +5,20 @@ Guards raise `ConcernError` with a message in the user's language; nothing is wr
 
 import secrets
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jieyou.core import audit
 from jieyou.core.worktime import deadline
+from jieyou.people import access
 from jieyou.people.access import staff_of
 from jieyou.people.models import Staff
 
-from . import notify
-from .models import Concern, ConcernEvent, FollowUp, Notification
+from . import import_12345, notify, scope
+from .models import Category, Concern, ConcernEvent, ConcernPhoto, FollowUp, Notification
+from .photos import save_photos
 from .states import ACTION_LABELS, TRANSITIONS, next_level
 
 S = Concern.Status
@@ -42,12 +45,14 @@ def concern_submit(
     area,
     reporter=None,
     contact_phone: str = "",
+    contact_name: str = "",
     address: str = "",
     latitude=None,
     longitude=None,
     urgency: str = Concern.Urgency.NORMAL,
     external_id: str | None = None,
     at=None,
+    photos=(),
 ) -> Concern:
     if not description.strip():
         raise ConcernError({"description": [_("请填写诉求内容")]})
@@ -68,6 +73,7 @@ def concern_submit(
             longitude=longitude,
             reporter=reporter,
             contact_phone=contact_phone,
+            contact_name=contact_name,
             level=category.default_level,
             lead_unit=category.default_unit,
             submitted_at=now,
@@ -77,6 +83,8 @@ def concern_submit(
             ),
         )
         _event(concern, actor, "submit", "", S.SUBMITTED, at=now)
+        # A photo that fails its check rolls the whole concern back: all of it or nothing.
+        save_photos(concern=concern, files=photos, stage=ConcernPhoto.Stage.INTAKE, user=actor)
         transaction.on_commit(
             lambda: notify.text_reporter(
                 concern, _("您反映的问题已登记，回执码 %(code)s。") % {"code": concern.receipt_code}
@@ -151,7 +159,14 @@ def concern_accept(*, actor, concern: Concern, at=None) -> Concern:
 
 
 def concern_dispatch(
-    *, actor, concern: Concern, lead_unit, assisting_units=(), handler=None, note: str = ""
+    *,
+    actor,
+    concern: Concern,
+    lead_unit,
+    assisting_units=(),
+    handler=None,
+    note: str = "",
+    at=None,
 ) -> Concern:
     """Send the concern to a lead unit (with assisting units); the new handler, or the lead
     unit's handlers, find it in their inbox."""
@@ -168,19 +183,22 @@ def concern_dispatch(
                 "assisting": [u.pk for u in assisting_units],
                 "handler": getattr(handler, "pk", None),
             },
+            at=at,
         )
         locked.assisting_units.set(assisting_units)
-        notify.inbox(notify.responsible(locked), locked, Notification.Kind.ASSIGNED)
+        notify.inbox(notify.responsible(locked), locked, Notification.Kind.ASSIGNED, now=at)
         return locked
 
 
-def concern_progress(*, actor, concern: Concern, note: str) -> Concern:
+def concern_progress(*, actor, concern: Concern, note: str, photos=(), at=None) -> Concern:
     _require_reason(note, ACTION_LABELS["progress"])
     with transaction.atomic():
-        return _move(_locked(concern, "progress"), actor, "progress", {}, note=note)
+        locked = _move(_locked(concern, "progress"), actor, "progress", {}, note=note, at=at)
+        save_photos(concern=locked, files=photos, stage=ConcernPhoto.Stage.PROGRESS, user=actor)
+        return locked
 
 
-def concern_escalate(*, actor, concern: Concern, reason: str) -> Concern:
+def concern_escalate(*, actor, concern: Concern, reason: str, at=None) -> Concern:
     _require_reason(reason, ACTION_LABELS["escalate"])
     with transaction.atomic():
         locked = _locked(concern, "escalate")
@@ -194,10 +212,11 @@ def concern_escalate(*, actor, concern: Concern, reason: str) -> Concern:
             {"level": higher},
             note=reason,
             data={"from": locked.level, "to": higher},
+            at=at,
         )
 
 
-def concern_resolve(*, actor, concern: Concern, note: str, at=None) -> Concern:
+def concern_resolve(*, actor, concern: Concern, note: str, at=None, photos=()) -> Concern:
     _require_reason(note, ACTION_LABELS["resolve"])
     now = at or timezone.now()
     with transaction.atomic():
@@ -205,6 +224,7 @@ def concern_resolve(*, actor, concern: Concern, note: str, at=None) -> Concern:
         if locked.handler_id != getattr(actor, "pk", None):
             raise ConcernError(_("只有承办人可以办结此诉求"))
         _move(locked, actor, "resolve", {"resolved_at": now}, note=note, at=now)
+        save_photos(concern=locked, files=photos, stage=ConcernPhoto.Stage.RESOLUTION, user=actor)
         notify.inbox(
             notify.follow_up_staff(locked, _handlers(locked)),
             locked,
@@ -401,3 +421,83 @@ def concerns_queue_follow_ups(*, now=None) -> int:
                 now=now,
             )
     return queued
+
+
+def may_follow_up(user, concern: Concern) -> bool:
+    """The follow-up guard as a question, so that a page offers the form only to those it lets
+    through."""
+    return getattr(user, "pk", None) not in _handlers(concern)
+
+
+def notification_read(*, actor, notification: Notification | None = None, at=None) -> int:
+    """Mark one reminder, or (without one) every unread reminder of the actor, as read.
+
+    A reminder is the reader's own note, not a record anyone answers for: no event row and no
+    audit entry.
+    """
+    if notification is not None and notification.user_id != getattr(actor, "pk", None):
+        raise ConcernError(_("只能标记自己的提醒"))
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    with transaction.atomic():
+        return unread.update(read_at=at or timezone.now())
+
+
+def concerns_import_12345(*, actor, community, fileobj) -> tuple[import_12345.OrderCheck, list]:
+    """Import a 12345 work-order sheet for one community: every new order or, when any row
+    fails its check, none. Orders imported before are listed and skipped."""
+    if not (
+        scope.can_dispatch(actor)
+        and community.kind == community.Kind.COMMUNITY
+        and access.areas(actor).filter(pk=community.pk).exists()
+    ):
+        raise PermissionDenied
+    check = import_12345.check_orders(fileobj, community=community)
+    if not (check.ok and check.orders):
+        return check, []
+    categories = Category.objects.in_bulk({o.category_id for o in check.orders})
+    places = access.areas(actor).in_bulk({o.area_id for o in check.orders})
+    try:
+        with transaction.atomic():
+            created = [
+                concern_submit(
+                    actor=actor,
+                    category=categories[o.category_id],
+                    description=o.description,
+                    channel=Concern.Channel.HOTLINE_12345,
+                    area=places[o.area_id],
+                    contact_phone=o.phone,
+                    address=o.address,
+                    external_id=o.external_id,
+                    at=o.called_at,
+                )
+                for o in check.orders
+            ]
+            audit.record(
+                "concern.import_12345",
+                actor=actor,
+                obj=community,
+                detail={
+                    "rows": check.total,
+                    "created": len(created),
+                    "skipped": len(check.duplicates),
+                },
+            )
+    except IntegrityError:
+        check.error(None, "", _("导入期间有工单被他人导入，本次未导入任何工单，请重新导入"))
+        return check, []
+    return check, created
+
+
+def concern_submit_by_client(*, client, **fields) -> Concern:
+    """Intake from a connected system (Open311): nobody signed in reports it, so the audit log
+    names the system that did."""
+    with transaction.atomic():
+        concern = concern_submit(actor=None, channel=Concern.Channel.OPEN311, **fields)
+        audit.record(
+            "concern.submit",
+            obj=concern,
+            detail={"channel": Concern.Channel.OPEN311, "client": client.pk, "name": client.name},
+        )
+    return concern

@@ -87,6 +87,8 @@ class Concern(models.Model):
         Resident, verbose_name=_("反映人"), null=True, blank=True, on_delete=models.SET_NULL
     )
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # A resident who reports through the public form has no Resident row; the name they give.
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     level = models.CharField(_("处理层级"), max_length=16, choices=Level.choices)
     lead_unit = models.ForeignKey(
         Unit,

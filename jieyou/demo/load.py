@@ -16,6 +16,7 @@ from jieyou.people.models import Household, Resident, Staff, Tag, Unit
 from jieyou.places import actions as places
 from jieyou.places.models import Area, Grid
 
+from . import concerns as concerns_demo
 from . import county, generate
 from . import party as party_demo
 
@@ -33,6 +34,7 @@ def load(*, residents: int, seed: int) -> Counter:
         loader.seed_residents()
         loader.generated_residents(generate.plan(seed=seed, n=residents), seed=seed)
         party_demo.load(loader.created)
+        concerns_demo.load(loader.created, seed=seed)
     return loader.created
 
 

@@ -6,6 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from jieyou.concerns import scope as concerns
+from jieyou.concerns.models import Concern, Notification
+from jieyou.concerns.states import OPEN
 from jieyou.core.context import LARGE_TEXT_COOKIE
 from jieyou.people import access
 from jieyou.people import queries as people
@@ -15,6 +18,7 @@ from jieyou.places.models import Area
 R = Staff.Role
 K = Area.Kind
 CARE_LIST_LIMIT = 50
+TASK_LIST_LIMIT = 5
 
 
 @login_required
@@ -22,7 +26,7 @@ def home(request):
     user = request.user
     scope = access.scope_for(user)
     staff = access.staff_of(user)
-    context = {"scope": scope, "staff": staff}
+    context = {"scope": scope, "staff": staff, **_concern_tasks(user)}
     if scope.role == R.GRID_WORKER:
         context.update(_grid_worker(user, staff))
     elif scope.role in (R.COMMUNITY_SECRETARY, R.COMMUNITY_STAFF):
@@ -32,6 +36,34 @@ def home(request):
     elif scope.role == R.UNIT_HANDLER:
         context.update(_unit(user, staff))
     return render(request, "home/home.html", context)
+
+
+def _concern_tasks(user):
+    """What concerns ask of me: my open tasks, new assignments, overdue, follow-ups due; and
+    for those who dispatch, what waits in their queue."""
+    if access.scope_for(user).role not in concerns.WORKING_ROLES:
+        return {}
+    N, S = Notification.Kind, Concern.Status
+    tasks = concerns.tasks_for(user)
+    figures = tasks.aggregate(tasks=Count("pk"), overdue=Count("pk", filter=Q(overdue=True)))
+    figures |= (
+        concerns.reminders_for(user)
+        .filter(read_at__isnull=True)
+        .aggregate(
+            assigned=Count("pk", filter=Q(kind=N.ASSIGNED)),
+            follow_up=Count("pk", filter=Q(kind=N.FOLLOW_UP_DUE)),
+        )
+    )
+    if concerns.can_dispatch(user):
+        figures |= concerns.concerns_for(user).aggregate(
+            waiting=Count("pk", filter=Q(status=S.SUBMITTED)),
+            overdue_all=Count("pk", filter=Q(overdue=True, status__in=OPEN)),
+            resolved=Count("pk", filter=Q(status=S.RESOLVED)),
+        )
+    return {
+        "concern_figures": figures,
+        "concern_tasks": tasks.select_related("category", "area")[:TASK_LIST_LIMIT],
+    }
 
 
 def _grid_worker(user, staff):

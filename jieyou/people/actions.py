@@ -16,7 +16,7 @@ from jieyou.places.models import Area
 
 from . import access
 from . import roster_import as roster
-from .models import ApiToken, Household, Resident, RosterImport, Staff, Tag, Unit
+from .models import ApiClient, ApiToken, Household, Resident, RosterImport, Staff, Tag, Unit
 
 
 def resident_fields(name: str) -> dict:
@@ -300,3 +300,20 @@ def record_delete(*, actor, obj, via: str) -> None:
             detail={"name": str(obj), "via": via},
         )
         obj.delete()
+
+
+def api_client_create(*, actor, name: str) -> tuple[ApiClient, str]:
+    """Register a system that reports for residents (Open311 `api_key`); the key is returned
+    this once and only its digest is kept."""
+    key = "jyc_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client = ApiClient.objects.create(name=name, digest=token_digest(key))
+        audit.record("api_client.create", actor=actor, obj=client, detail={"name": name})
+    return client, key
+
+
+def api_client_revoke(*, actor, client: ApiClient) -> None:
+    with transaction.atomic():
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        audit.record("api_client.revoke", actor=actor, obj=client)
