@@ -277,12 +277,13 @@ def concern_follow_up(
         Notification.objects.filter(
             concern=locked, kind=Notification.Kind.FOLLOW_UP_DUE, read_at__isnull=True
         ).update(read_at=now)
+        tallies = locked.count_follow_up(solved=solved, satisfaction=satisfaction)
         if solved:
             _move(
                 locked,
                 actor,
                 "follow_up",
-                {"closed_at": now},
+                {**tallies, "closed_at": now},
                 note=note,
                 at=now,
                 to_status=S.CLOSED,
@@ -294,7 +295,7 @@ def concern_follow_up(
                 locked,
                 actor,
                 "follow_up",
-                {"resolved_at": None},
+                {**tallies, "resolved_at": None},
                 note=note,
                 at=now,
                 to_status=S.IN_PROGRESS,

@@ -125,6 +125,14 @@ class Concern(models.Model):
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     overdue = models.BooleanField(_("已超期"), default=False, db_index=True)
+    # Tallies of this concern's follow-ups, written by concern_follow_up in the transaction
+    # that writes the FollowUp row, so that the rates read one table in one pass
+    # (docs/rates.md). The FollowUp rows stay the record; the tallies are their sums.
+    follow_up_count = models.PositiveIntegerField(_("回访次数"), default=0, editable=False)
+    solved_count = models.PositiveIntegerField(_("答已解决次数"), default=0, editable=False)
+    satisfied_count = models.PositiveIntegerField(_("答满意次数"), default=0, editable=False)
+    basic_count = models.PositiveIntegerField(_("答基本满意次数"), default=0, editable=False)
+    unsatisfied_count = models.PositiveIntegerField(_("答不满意次数"), default=0, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -134,6 +142,17 @@ class Concern(models.Model):
 
     def __str__(self):
         return f"{self.receipt_code} {self.category.name}"
+
+    def count_follow_up(self, *, solved: bool, satisfaction: str) -> dict[str, int]:
+        """Add one follow-up to the tallies; returns the changed fields and their values."""
+        names = ["follow_up_count"]
+        if solved:
+            names.append("solved_count")
+        if satisfaction in ("satisfied", "basic", "unsatisfied"):
+            names.append(f"{satisfaction}_count")
+        for name in names:
+            setattr(self, name, getattr(self, name) + 1)
+        return {name: getattr(self, name) for name in names}
 
 
 class ConcernEvent(models.Model):

@@ -13,13 +13,13 @@ follow-ups count in the month the concern was submitted.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Count, Expression, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -87,12 +87,6 @@ class Rates:
         ratio = self._ratio(self.concerns, self.residents)
         return None if ratio is None else ratio * 1000
 
-    def add(self, other: "Rates") -> None:
-        """Every count is a plain sum, so rates of a place are the sums of its parts."""
-        for f in fields(self):
-            if f.name not in ("composite_weights", "residents"):
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
 
 def countable(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
     """The concerns that count towards the rates."""
@@ -103,9 +97,9 @@ def exempted(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
     return concerns.exclude(exempt_reason="")
 
 
-def by_month(prefix: str = ""):
+def by_month():
     """A grouping for `rates_by`: the month of submission, in China's time."""
-    return TruncMonth(f"{prefix}submitted_at", tzinfo=LOCAL)
+    return TruncMonth("submitted_at", tzinfo=LOCAL)
 
 
 def month_start(month: date) -> datetime:
@@ -123,71 +117,92 @@ def in_months(concerns: QuerySet[Concern], first: date, last: date) -> QuerySet[
     )
 
 
+# What one aggregate pass counts per group, in this order.
+COUNTED = (
+    "concerns",
+    "due",
+    "responded_in_time",
+    "overdue",
+    "follow_ups",
+    "solved",
+    "satisfied",
+    "basic",
+    "unsatisfied",
+)
+
+
+def _rates(counts, weights: dict, composite: tuple) -> Rates:
+    n, due, in_time, late, follow_ups, solved, satisfied, basic, unsatisfied = counts
+    return Rates(
+        concerns=n,
+        due=due,
+        responded_in_time=in_time,
+        overdue=late,
+        follow_ups=follow_ups,
+        solved=solved,
+        rated=satisfied + basic + unsatisfied,
+        satisfaction_points=float(
+            satisfied * weights[SAT.SATISFIED]
+            + basic * weights[SAT.BASIC]
+            + unsatisfied * weights[SAT.UNSATISFIED]
+        ),
+        composite_weights=composite,
+    )
+
+
 def rates_by(
     concerns: QuerySet[Concern],
-    group: str | Callable | None = None,
+    group: str | Expression | None = None,
     *,
     now=None,
     satisfaction_weights=None,
     composite_weights=None,
 ) -> dict[object, Rates]:
     """Rates per value of `group` (a field path of Concern, e.g. `lead_unit` or
-    `area__parent`, or a function of the path prefix giving an expression, like `by_month`),
-    or for all when `group` is None: one aggregate query over the concerns and one over their
-    follow-ups."""
-    now = now or timezone.now()
+    `area__parent`, or an expression over Concern such as `by_month()`), or for all when
+    `group` is None: one aggregate query over the concerns, whose follow-ups are counted in
+    their tallies."""
     weights = satisfaction_weights or configured_satisfaction_weights()
     composite = composite_weights or configured_composite_weights()
-    base = countable(concerns)
+    return {
+        key: _rates(counts, weights, composite)
+        for key, counts in _grouped_counts(concerns, group, now=now).items()
+    }
 
-    def key(prefix):
-        if group is None:
-            return Value(0)
-        return group(prefix) if callable(group) else F(f"{prefix}{group}")
 
-    concern_rows = (
-        base.order_by()
-        .annotate(_key=key(""))
-        .values("_key")
-        .annotate(
-            n=Count("id"),
-            due=Count("id", filter=Q(accepted_at__isnull=False) | Q(response_due__lte=now)),
-            in_time=Count("id", filter=Q(accepted_at__lte=F("response_due"))),
-            late=Count("id", filter=Q(overdue=True)),
-        )
-    )
-    follow_rows = (
-        FollowUp.objects.filter(concern__in=base.values("pk"))
+def _grouped_counts(concerns, group, *, now=None) -> dict[object, list]:
+    """group value → the counts named in COUNTED, from one GROUP BY over the concerns."""
+    now = now or timezone.now()
+    if group is None:
+        key = Value(0)
+    elif isinstance(group, str):
+        key = F(group)
+    else:
+        key = group
+    counted = {
+        "n": Count("*"),
+        "due": Count("id", filter=Q(accepted_at__isnull=False) | Q(response_due__lte=now)),
+        "in_time": Count("id", filter=Q(accepted_at__lte=F("response_due"))),
+        "late": Count("id", filter=Q(overdue=True)),
+        # In COUNTED's order, which the raw read below relies on.
+        "follow_ups": Sum("follow_up_count"),
+        **{name: Sum(f"{name}_count") for name in COUNTED[5:]},
+    }
+    rows = (
+        countable(concerns)
         .order_by()
-        .annotate(_key=key("concern__"))
+        .annotate(_key=key)
         .values("_key")
-        .annotate(
-            n=Count("id"),
-            solved=Count("id", filter=Q(solved=True)),
-            rated=Count("id", filter=~Q(satisfaction="")),
-            points=Sum(
-                Case(
-                    *[When(satisfaction=k, then=Value(v)) for k, v in weights.items()],
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                )
-            ),
-        )
+        .annotate(**counted)
+        .values_list("_key", "n", "due", "in_time", "late", *COUNTED[4:])
     )
-    result: dict[object, Rates] = {}
-    for row in concern_rows:
-        result[row["_key"]] = Rates(
-            concerns=row["n"],
-            due=row["due"],
-            responded_in_time=row["in_time"],
-            overdue=row["late"],
-            composite_weights=composite,
-        )
-    for row in follow_rows:
-        rates = result.setdefault(row["_key"], Rates(composite_weights=composite))
-        rates.follow_ups, rates.solved = row["n"], row["solved"]
-        rates.rated, rates.satisfaction_points = row["rated"], float(row["points"] or 0)
-    return result
+    if group == "area_id":
+        # Keys and counts are plain integers: read them without the per-value converters,
+        # which cost as much as the roll-up for tens of thousands of places.
+        with connection.cursor() as cursor:
+            cursor.execute(*rows.query.sql_with_params())
+            return {row[0]: list(row[1:]) for row in cursor.fetchall()}
+    return {row[0]: list(row[1:]) for row in rows}
 
 
 def rates(concerns: QuerySet[Concern], **kwargs) -> Rates:
@@ -196,46 +211,99 @@ def rates(concerns: QuerySet[Concern], **kwargs) -> Rates:
 
 @dataclass
 class RateTree:
-    """Rates of every area at or above a concern's place (town, community, compound …) and of
-    every grid, from one grouped pass; look a place up with `area(pk)` or `grid(pk)`."""
+    """Rates of every area at or above a concern's place (county, town, community, compound,
+    building) and of every grid, from one grouped pass; look one up with `area(pk)` or
+    `grid(pk)` (an area or grid without concerns gives empty rates)."""
 
-    areas: dict[int, Rates]
-    grids: dict[int, Rates]
+    area_counts: dict[int, list]
+    grid_counts: dict[int, list]
+    satisfaction_weights: dict
     composite_weights: tuple[int, int, int]
 
     def area(self, pk: int) -> Rates:
-        return self.areas.get(pk) or Rates(composite_weights=self.composite_weights)
+        return self._rates(self.area_counts.get(pk))
 
     def grid(self, pk: int) -> Rates:
-        return self.grids.get(pk) or Rates(composite_weights=self.composite_weights)
+        return self._rates(self.grid_counts.get(pk))
+
+    def _rates(self, counts) -> Rates:
+        if counts is None:
+            return Rates(composite_weights=self.composite_weights)
+        return _rates(counts, self.satisfaction_weights, self.composite_weights)
 
 
-def rate_tree(concerns: QuerySet[Concern], *, grids=None, **kwargs) -> RateTree:
-    """Group once by the concern's place (its materialised path) in the database, then add
-    each place's counts to every area on its path and to every grid covering one of them.
+def rate_tree(
+    concerns: QuerySet[Concern],
+    *,
+    grids=None,
+    now=None,
+    satisfaction_weights=None,
+    composite_weights=None,
+) -> RateTree:
+    """Group once by the concern's place in the database, then add each place's counts up
+    the area tree and into the grids covering it.
 
-    A place's path names all its ancestors ("/county/town/community/compound/building/"), so
-    the per-place rows — a few thousand even for millions of concerns — carry everything
-    needed to roll up to towns, communities and grids without a second scan. `grids` limits
-    which grids are rolled up (default: all)."""
-    composite = kwargs.get("composite_weights") or configured_composite_weights()
-    per_place = rates_by(concerns, "area__path", **kwargs)
-    covering: dict[int, list[int]] = defaultdict(list)
+    A place's materialised path names all its ancestors ("/county/town/community/compound/
+    building/"), so the per-place rows — tens of thousands at most, even for millions of
+    concerns — carry everything needed to roll up to towns, communities and grids without a
+    second scan of the concerns. `grids` limits which grids are rolled up (default: all)."""
+    per_place = _grouped_counts(concerns, "area_id", now=now)
+    paths = _paths(per_place)
+    depth: dict[int, int] = {}
+    parent: dict[int, int] = {}
+    for area_id in per_place:
+        chain = _path_ids(paths[area_id])
+        # Up from the place until an area already met, whose own chain is known.
+        for i in range(len(chain) - 1, -1, -1):
+            if chain[i] in depth:
+                break
+            depth[chain[i]] = i
+            if i:
+                parent[chain[i]] = chain[i - 1]
+    totals = {pk: per_place.get(pk, [0] * len(COUNTED)) for pk in depth}
+    # Deepest first, so that each area hands its whole subtree up to its parent once.
+    for pk in sorted(depth, key=depth.__getitem__, reverse=True):
+        if pk in parent:
+            up = parent[pk]
+            totals[up] = [a + b for a, b in zip(totals[up], totals[pk], strict=True)]
+    return RateTree(
+        totals,
+        _grid_totals(totals, grids),
+        satisfaction_weights or configured_satisfaction_weights(),
+        composite_weights or configured_composite_weights(),
+    )
+
+
+def _grid_totals(totals: dict[int, list], grids) -> dict[int, list]:
+    """Each grid is the sum of the areas it covers; a building inside a covered compound is
+    already in the compound's total and is not added twice."""
     links = Grid.areas.through.objects.all()
     if grids is not None:
         links = links.filter(grid__in=grids)
-    for grid_id, area_id in links.values_list("grid_id", "area_id"):
-        covering[area_id].append(grid_id)
-    areas: dict[int, Rates] = defaultdict(lambda: Rates(composite_weights=composite))
-    by_grid: dict[int, Rates] = defaultdict(lambda: Rates(composite_weights=composite))
-    for path, place in per_place.items():
-        ids = _path_ids(path)
-        for pk in ids:
-            areas[pk].add(place)
-        # A grid covering both a compound and one of its buildings counts the concern once.
-        for grid_id in {g for pk in ids for g in covering.get(pk, ())}:
-            by_grid[grid_id].add(place)
-    return RateTree(dict(areas), dict(by_grid), composite)
+    covered: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for grid_id, area_id, path in links.values_list("grid_id", "area_id", "area__path"):
+        covered[grid_id].append((area_id, path))
+    result = {}
+    for grid_id, areas in covered.items():
+        outer = [
+            pk
+            for pk, path in areas
+            if pk in totals and not any(p != path and path.startswith(p) for _, p in areas)
+        ]
+        if outer:
+            result[grid_id] = [
+                sum(values) for values in zip(*(totals[pk] for pk in outer), strict=True)
+            ]
+    return result
+
+
+def _paths(area_ids) -> dict[int, str]:
+    """The paths of the given places. Many places: the whole area table is read instead (a
+    province has some tens of thousands of areas), rather than sending as many ids."""
+    areas = Area.objects.all()
+    if len(area_ids) < 1000:
+        areas = areas.filter(pk__in=list(area_ids))
+    return dict(areas.values_list("pk", "path"))
 
 
 def _path_ids(path: str) -> list[int]:

@@ -139,7 +139,7 @@ def rates_page(request):
             .values_list("pk", flat=True)
         ).values()
     )
-    monthly = queries.rates_by(chosen, queries.by_month)
+    monthly = queries.rates_by(chosen, queries.by_month())
     chart = _chart(monthly, first, last)
     left_out = (
         queries.exempted(chosen).select_related("category", "area__parent").order_by("submitted_at")

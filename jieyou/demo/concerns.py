@@ -702,7 +702,7 @@ class _Cast:
         if p.reporter_pick is not None and residents and p.channel != C.QR:
             reporter = residents[int(p.reporter_pick * len(residents))]
         resolves = [s.at for s in kept if s.action == "resolve"]
-        return Concern(
+        row = Concern(
             receipt_code=p.receipt_code,
             external_id=f"12345-{p.receipt_code}" if p.channel == C.HOTLINE_12345 else None,
             category=category,
@@ -728,6 +728,10 @@ class _Cast:
             closed_at=next((s.at for s in kept if s.to_status == S.CLOSED), None),
             overdue=_kept(p, "overdue"),
         )
+        for at, _by, _method, solved, satisfaction in p.follow_ups:
+            if at < AS_OF:
+                row.count_follow_up(solved=solved, satisfaction=satisfaction)
+        return row
 
     def events(self, p: Planned, pk: int, ids: dict):
         status = ""

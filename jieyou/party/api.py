@@ -310,10 +310,10 @@ def org_summary(request, org_id: int, start: date | None = None, end: date | Non
                         "met": c.met,
                         "gaps": [str(g) for g in c.gaps],
                     }
-                    for c in queries.compliance(branch, end.year)
+                    for c in checks
                 ],
             }
-            for branch in queries.branches(org)
+            for branch, checks in queries.compliance_of_branches(org, end.year)
         ],
     }
 

@@ -37,8 +37,7 @@ def compliance_line(org: PartyOrg, year: int) -> tuple[int, int, list[str]]:
     """(branches checked, branches fully compliant, the gaps named per branch)."""
     checked = compliant = 0
     gaps = []
-    for branch in queries.branches(org):
-        checks = queries.compliance(branch, year)
+    for branch, checks in queries.compliance_of_branches(org, year):
         checked += 1
         missing = [f"{c.label}（{'、'.join(c.gaps)}）" for c in checks if c.gaps]
         if missing:

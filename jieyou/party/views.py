@@ -110,7 +110,6 @@ def org_detail(request, pk):
     year = _year(request)
     start, end = _period(year)
     figures = queries.summary(org, start, end)
-    compliance = [(b, queries.compliance(b, year)) for b in queries.branches(org)]
     context = {
         "org": org,
         "year": year,
@@ -118,7 +117,7 @@ def org_detail(request, pk):
         "children": _with_counts(org.children.all()),
         "text": summary.text(org, start, end),
         "figures": [(n, label, figures[n]) for n, (label, _r) in queries.FIGURES.items()],
-        "compliance": compliance,
+        "compliance": queries.compliance_of_branches(org, year),
         "overdue": queries.overdue_items(org).select_related("decision__org", "owner"),
         "unrectified": queries.unrectified_checks(org).select_related(
             "item__decision__org", "item__owner"
@@ -282,7 +281,11 @@ def activity_list(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         activities = activities.filter(held_on__year=int(year))
-    activities = activities.annotate(n_attendees=Count("attendees")).prefetch_related("orgs")
+    activities = (
+        activities.annotate(n_attendees=Count("attendees"))
+        .prefetch_related("orgs")
+        .order_by("-held_on", "-id")
+    )
     context = {
         "page": Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page")),
         "org": org,
@@ -354,22 +357,28 @@ def responsibility_list(request):
     return render(request, "party/responsibility.html", context)
 
 
-def _item_page(request, item, forms=None, status=200):
+def _item_page(request, item, posted=None, status=200):
+    """The item with the forms this user is offered; a posted form comes back with its errors,
+    and one the user was not offered (progress by a non-owner) shows why it was refused."""
     user = request.user
-    forms = forms or {}
     is_owner = item.owner_id == user.pk
+    offered = {
+        "progress": (ProgressForm, is_owner),
+        "check": (CheckForm, scope.can_edit(user) and not is_owner),
+        "rectified": (RectifiedForm, is_owner),
+    }
+    posted_key, posted_form = posted or (None, None)
     context = {
         "item": item,
         "progress": item.progress.select_related("by"),
         "checks": item.checks.select_related("by"),
         "is_owner": is_owner,
-        "progress_form": forms.get("progress", ProgressForm()) if is_owner else None,
-        "check_form": (
-            forms.get("check", CheckForm()) if scope.can_edit(user) and not is_owner else None
-        ),
-        "rectified_form": forms.get("rectified", RectifiedForm()) if is_owner else None,
         "today": timezone.localdate(),
+        "refused": posted_form if posted_key and not offered[posted_key][1] else None,
     }
+    for key, (form_class, allowed) in offered.items():
+        form = posted_form if key == posted_key else form_class()
+        context[f"{key}_form"] = form if allowed else None
     return render(request, "party/item.html", context, status=status)
 
 
@@ -392,7 +401,7 @@ def _item_post(request, item, key, form, act):
         else:
             messages.success(request, _("已保存"))
             return redirect("party:item", pk=item.pk)
-    return _item_page(request, item, {key: form}, status=400)
+    return _item_page(request, item, (key, form), status=400)
 
 
 @require_POST

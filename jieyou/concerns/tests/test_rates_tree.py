@@ -103,7 +103,7 @@ def test_tree_leaves_out_rejected_merged_and_exempted(month):
     a.concern_reject(actor=cast.secretary, concern=r, reason="重复反映")
     tree = queries.rate_tree(Concern.objects.all(), now=LATER)
     assert tree.area(cast.mingzhu.pk).concerns == 3
-    assert cast.building8.pk not in tree.areas
+    assert cast.building8.pk not in tree.area_counts
     assert list(queries.exempted(Concern.objects.all())) == [c]
 
 
@@ -112,7 +112,7 @@ def test_months_are_counted_in_china_time(cast):
     _concern(cast, cast.building7, at=datetime(2024, 5, 31, 23, 30, tzinfo=TZ), accept_after=1)
     _concern(cast, cast.building7, at=datetime(2024, 6, 1, 0, 30, tzinfo=TZ), accept_after=30)
     _concern(cast, cast.building7, at=datetime(2024, 6, 30, 23, 0, tzinfo=TZ), accept_after=1)
-    by_month = queries.rates_by(Concern.objects.all(), queries.by_month, now=LATER)
+    by_month = queries.rates_by(Concern.objects.all(), queries.by_month(), now=LATER)
     months = {k.astimezone(TZ).date(): v for k, v in by_month.items()}
     assert {m: r.concerns for m, r in months.items()} == {date(2024, 5, 1): 1, date(2024, 6, 1): 2}
     assert months[date(2024, 6, 1)].response_rate == 0.5
@@ -152,3 +152,21 @@ def test_weights_come_from_settings(month):
         (20 * r.response_rate + 40 * r.resolution_rate + 40 * r.satisfaction_rate) / 100
     )
     assert r.composite_weights == (20, 40, 40)
+
+
+def test_follow_up_tallies_are_the_sums_of_the_follow_ups(cast):
+    """The rates read the tallies; they must say what the FollowUp rows say."""
+    c = _concern(cast, cast.building7, accept_after=1, answer=(False, "unsatisfied"))
+    a.concern_resolve(actor=cast.secretary, concern=c, note="返工")
+    a.concern_follow_up(
+        actor=cast.grid_worker, concern=c, method="visit", solved=True, satisfaction="basic"
+    )
+    c.refresh_from_db()
+    rows = list(c.follow_ups.values_list("solved", "satisfaction"))
+    assert rows == [(False, "unsatisfied"), (True, "basic")]
+    tallies = (c.follow_up_count, c.solved_count)
+    answers = (c.satisfied_count, c.basic_count, c.unsatisfied_count)
+    assert (tallies, answers) == ((2, 1), (0, 1, 1))
+    r = queries.rates(Concern.objects.filter(pk=c.pk), now=LATER)
+    assert (r.follow_ups, r.solved, r.rated) == (2, 1, 2)
+    assert r.satisfaction_rate == pytest.approx(0.4)

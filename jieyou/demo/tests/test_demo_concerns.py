@@ -112,8 +112,14 @@ def test_every_generated_history_follows_the_state_machine(loaded):
         assert status == concern.status, concern.receipt_code
         handled = {e.actor_id for e in history if e.action in ("accept", "progress", "resolve")}
         handled.add(concern.handler_id)
-        for f in concern.follow_ups.all():
+        answers = list(concern.follow_ups.all())
+        for f in answers:
             assert f.by_id is None or f.by_id not in handled, concern.receipt_code
+        assert (concern.follow_up_count, concern.solved_count, concern.basic_count) == (
+            len(answers),
+            sum(f.solved for f in answers),
+            sum(f.satisfaction == "basic" for f in answers),
+        )
         assert concern.overdue == any(e.action == "overdue" for e in history)
         if concern.status == S.CLOSED:
             assert concern.follow_ups.filter(solved=True).exists()

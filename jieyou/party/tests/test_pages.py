@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from jieyou.party import queries
-from jieyou.party.models import PartyActivity, PartyMember, ResponsibilityCheck
+from jieyou.party import actions, queries
+from jieyou.party.models import PartyActivity, PartyMember, PartyOrg, ResponsibilityCheck
 from jieyou.testing.personal_data import assert_no_personal_numbers
 
 from .test_scope import build_ledger
@@ -81,9 +81,29 @@ def test_org_page_summary_compliance_and_overdue(cast, ledger, client_for):
     assert response.context["text"].startswith("2024年1月1日至2024年12月31日，明珠社区党委")
     assert "组织开展各类学习1次" in page  # the joint theme day
     # 三会一课 gaps of the branch: 支委会 only in March.
-    checks = dict(response.context["compliance"])[ledger.branch]
+    compliance = response.context["compliance"]
+    # Read in one query for all branches, the same as branch by branch.
+    assert compliance == [
+        (b, queries.compliance(b, 2024)) for b in queries.branches(ledger.mingzhu)
+    ]
+    checks = dict(compliance)[ledger.branch]
     committee = next(c for c in checks if c.kind == PartyActivity.Kind.COMMITTEE_MEETING)
     assert committee.met == 1 and "1月" in committee.gaps
+
+    temporary = actions.org_create(
+        actor=None,
+        name="项目临时党支部",
+        kind=PartyOrg.Kind.TEMPORARY,
+        parent=ledger.mingzhu,
+        founded_on=date(2024, 6, 15),
+    )
+    later = get(client_for(cast.secretary), f"/party/orgs/{ledger.mingzhu.pk}/{YEAR}")
+    checks = dict(later.context["compliance"])[temporary]
+    # Periods that ended before the branch was founded were never due.
+    committee = next(c for c in checks if c.kind == PartyActivity.Kind.COMMITTEE_MEETING)
+    general = next(c for c in checks if c.kind == PartyActivity.Kind.GENERAL_MEETING)
+    assert committee.gaps[0] == "6月" and committee.periods == 7
+    assert general.gaps == ["第2季度", "第3季度", "第4季度"]
     assert "清理7号楼楼道" in page  # overdue since 2024-03-01
     for name in queries.FIGURES:
         assert f"/party/orgs/{ledger.mingzhu.pk}/figures/{name}/?year=2024" in page
@@ -361,4 +381,4 @@ def test_firm_difficulty_shows_receipt_and_status(cast, ledger, client_for):
 def test_year_selector_falls_back_on_nonsense(cast, ledger, client_for):
     page = get(client_for(cast.secretary), f"/party/orgs/{ledger.mingzhu.pk}/?year=abc")
     assert page.context["year"] == timezone.localdate().year
-    assert date(2024, 1, 1).year in page.context["years"] or page.context["years"]
+    assert page.context["years"][0] == timezone.localdate().year
