@@ -7,6 +7,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -410,10 +411,17 @@ def concerns_mark_overdue(*, now=None) -> int:
 
 
 def concerns_queue_follow_ups(*, now=None) -> int:
-    """Remind whoever should follow up each resolved concern; a waiting reminder is not
-    doubled, so this is safe every minute."""
+    """Remind whoever should follow up each resolved concern that has no reminder since it
+    was resolved. Safe every minute: a concern already reminded is not looked at again, and a
+    reminder someone has read does not come back."""
+    reminded = Notification.objects.filter(
+        concern=OuterRef("pk"),
+        kind=Notification.Kind.FOLLOW_UP_DUE,
+        created_at__gte=OuterRef("resolved_at"),
+    )
+    waiting = Concern.objects.filter(status=S.RESOLVED).exclude(Exists(reminded))
     queued = 0
-    for concern in Concern.objects.filter(status=S.RESOLVED).select_related("area").iterator():
+    for concern in waiting.select_related("area").iterator():
         with transaction.atomic():
             queued += notify.inbox(
                 notify.follow_up_staff(concern, _handlers(concern)),

@@ -243,3 +243,17 @@ def test_tick_marks_overdue_once_and_escalates(cast):
     c.refresh_from_db()
     assert c.overdue and c.level == "community" and c.status == S.SUBMITTED
     assert c.events.filter(action="overdue").count() == 1
+
+
+def test_follow_up_reminders_are_queued_once_and_stay_read(cast, concern):
+    a.concern_accept(actor=cast.secretary, concern=concern)
+    a.concern_resolve(actor=cast.secretary, concern=concern, note="已拆除")
+    # The resolution already reminded the grid worker: the tick has nothing to add.
+    assert a.concerns_queue_follow_ups() == 0
+    Notification.objects.filter(concern=concern).update(read_at=concern.resolved_at)
+    assert a.concerns_queue_follow_ups() == 0
+    # A resolved concern nobody was reminded of (e.g. loaded in bulk) is queued, once.
+    Notification.objects.filter(concern=concern).delete()
+    assert a.concerns_queue_follow_ups() == 1
+    assert a.concerns_queue_follow_ups() == 0
+    assert Notification.objects.get(concern=concern).user == cast.grid_worker
