@@ -5,10 +5,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from jieyou.concerns.api import router as concerns_router
+from jieyou.evaluation.api import router as evaluation_router
 from jieyou.party.api import router as party_router
 from jieyou.people.api import router as people_router
 from jieyou.people.api_auth import AUTH
 from jieyou.places.api import router as places_router
+from jieyou.points.api import router as points_router
 
 api = NinjaAPI(
     title="解忧 Jieyou API",
@@ -21,6 +23,8 @@ api.add_router("/places/", places_router)
 api.add_router("/people/", people_router)
 api.add_router("/concerns/", concerns_router)
 api.add_router("/party/", party_router)
+api.add_router("/points/", points_router)
+api.add_router("/evaluation/", evaluation_router)
 
 
 @api.exception_handler(Http404)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "jieyou.people",
     "jieyou.concerns",
     "jieyou.party",
+    "jieyou.points",
+    "jieyou.evaluation",
     "jieyou.home",
     "jieyou.demo",
 ]

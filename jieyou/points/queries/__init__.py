@@ -1,0 +1,1 @@
+"""Reads of the service points' records that pages, the API and other apps use."""
