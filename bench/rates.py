@@ -204,7 +204,7 @@ def grouped_only():
     from jieyou.concerns.models import Concern
 
     month = queries.in_months(Concern.objects.all(), MONTH, MONTH)
-    return queries._grouped_counts(month, "area_id")
+    return queries.place_counts(month)
 
 
 def timed(fn):

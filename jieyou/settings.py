@@ -40,6 +40,9 @@ def _key(name: str) -> str:
 SECRET_KEY = _key("SECRET_KEY")
 # Keys the audit chain; kept apart from SECRET_KEY so that rotating one never breaks the other.
 AUDIT_HMAC_KEY = _key("AUDIT_HMAC_KEY")
+# Keys the survey tokens and signals (evaluation.actions.surveys): a leaked audit key must not
+# let anyone test a guessed token against the stored digests, nor the other way round.
+SURVEY_HMAC_KEY = _key("SURVEY_HMAC_KEY")
 DEBUG = _flag("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
@@ -230,6 +233,9 @@ JIEYOU_SMS_BACKEND = os.environ.get("JIEYOU_SMS_BACKEND", "jieyou.core.sms.Conso
 JIEYOU_PUBLIC_URL = os.environ.get("JIEYOU_PUBLIC_URL", "http://127.0.0.1:8000")
 # Open311 reports without a usable place land here (an area code; empty: the root county).
 JIEYOU_OPEN311_DEFAULT_AREA_CODE = os.environ.get("JIEYOU_OPEN311_DEFAULT_AREA_CODE", "")
+
+# 解忧铺: the 15-minute service circle, as a straight-line distance in metres.
+POINTS_CIRCLE_METRES = int(os.environ.get("POINTS_CIRCLE_METRES", "1200"))
 
 LOGGING = {
     "version": 1,

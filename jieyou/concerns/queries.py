@@ -13,11 +13,14 @@ follow-ups count in the month the concern was submitted.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Expression, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
@@ -132,6 +135,8 @@ COUNTED = (
 
 
 def _rates(counts, weights: dict, composite: tuple) -> Rates:
+    # Over no concerns at all, the aggregate row has counts of 0 but sums of NULL.
+    counts = [0 if c is None else c for c in counts]
     n, due, in_time, late, follow_ups, solved, satisfied, basic, unsatisfied = counts
     return Rates(
         concerns=n,
@@ -172,23 +177,28 @@ def rates_by(
 
 def _grouped_counts(concerns, group, *, now=None) -> dict[object, list]:
     """group value → the counts named in COUNTED, from one GROUP BY over the concerns."""
-    now = now or timezone.now()
     if group is None:
         key = Value(0)
     elif isinstance(group, str):
         key = F(group)
     else:
         key = group
+    return {row[0]: list(row[1:]) for row in _grouped_rows(concerns, key, now=now)}
+
+
+def _grouped_rows(concerns, key: Expression, *, now=None) -> QuerySet:
+    """(key, the counts named in COUNTED) per value of `key`: one GROUP BY over the concerns."""
+    now = now or timezone.now()
     counted = {
         "n": Count("*"),
         "due": Count("id", filter=Q(accepted_at__isnull=False) | Q(response_due__lte=now)),
         "in_time": Count("id", filter=Q(accepted_at__lte=F("response_due"))),
         "late": Count("id", filter=Q(overdue=True)),
-        # In COUNTED's order, which the raw read below relies on.
+        # In COUNTED's order, which the raw read of place_counts relies on.
         "follow_ups": Sum("follow_up_count"),
         **{name: Sum(f"{name}_count") for name in COUNTED[5:]},
     }
-    rows = (
+    return (
         countable(concerns)
         .order_by()
         .annotate(_key=key)
@@ -196,17 +206,30 @@ def _grouped_counts(concerns, group, *, now=None) -> dict[object, list]:
         .annotate(**counted)
         .values_list("_key", "n", "due", "in_time", "late", *COUNTED[4:])
     )
-    if group == "area_id":
-        # Keys and counts are plain integers: read them without the per-value converters,
-        # which cost as much as the roll-up for tens of thousands of places.
-        with connection.cursor() as cursor:
-            cursor.execute(*rows.query.sql_with_params())
-            return {row[0]: list(row[1:]) for row in cursor.fetchall()}
-    return {row[0]: list(row[1:]) for row in rows}
 
 
 def rates(concerns: QuerySet[Concern], **kwargs) -> Rates:
     return rates_by(concerns, None, **kwargs).get(0, Rates())
+
+
+class _Rows(Mapping):
+    """Counts by id, each row turned into a list only when it is asked for."""
+
+    def __init__(self, ids, rows):
+        self._index = dict(zip(ids.tolist(), range(len(ids)), strict=True))
+        self._rows = rows
+
+    def __getitem__(self, pk):
+        return self._rows[self._index[pk]].tolist()
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self):
+        return len(self._index)
+
+    def __contains__(self, pk):
+        return pk in self._index
 
 
 @dataclass
@@ -215,8 +238,8 @@ class RateTree:
     building) and of every grid, from one grouped pass; look one up with `area(pk)` or
     `grid(pk)` (an area or grid without concerns gives empty rates)."""
 
-    area_counts: dict[int, list]
-    grid_counts: dict[int, list]
+    area_counts: Mapping[int, list]
+    grid_counts: Mapping[int, list]
     satisfaction_weights: dict
     composite_weights: tuple[int, int, int]
 
@@ -243,71 +266,94 @@ def rate_tree(
     """Group once by the concern's place in the database, then add each place's counts up
     the area tree and into the grids covering it.
 
-    A place's materialised path names all its ancestors ("/county/town/community/compound/
-    building/"), so the per-place rows — tens of thousands at most, even for millions of
-    concerns — carry everything needed to roll up to towns, communities and grids without a
-    second scan of the concerns. `grids` limits which grids are rolled up (default: all)."""
-    per_place = _grouped_counts(concerns, "area_id", now=now)
-    paths = _paths(per_place)
-    depth: dict[int, int] = {}
-    parent: dict[int, int] = {}
-    for area_id in per_place:
-        chain = _path_ids(paths[area_id])
-        # Up from the place until an area already met, whose own chain is known.
-        for i in range(len(chain) - 1, -1, -1):
-            if chain[i] in depth:
-                break
-            depth[chain[i]] = i
-            if i:
-                parent[chain[i]] = chain[i - 1]
-    totals = {pk: per_place.get(pk, [0] * len(COUNTED)) for pk in depth}
-    # Deepest first, so that each area hands its whole subtree up to its parent once.
-    for pk in sorted(depth, key=depth.__getitem__, reverse=True):
-        if pk in parent:
-            up = parent[pk]
-            totals[up] = [a + b for a, b in zip(totals[up], totals[pk], strict=True)]
+    The per-place rows — tens of thousands at most, even for millions of concerns — carry
+    everything needed to roll up to towns, communities and grids without a second scan of
+    the concerns: with each area's parent, the sums move up one level at a time, as whole
+    arrays. `grids` limits which grids are rolled up (default: all)."""
+    places = place_counts(concerns, now=now)
+    ids, parents = _area_tree()
+    at = np.searchsorted(ids, places[:, 0])
+    # A place removed since the count was taken has no row in the tree: leave it out.
+    known = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == places[:, 0])
+    totals = np.zeros((len(ids), len(COUNTED)), dtype=np.int64)
+    totals[at[known]] = places[known, 1:]
+    moving, up = totals[at[known]], parents[at[known]]
+    while len(moving):
+        rooted = up >= 0
+        moving, up = moving[rooted], up[rooted]
+        lifted = np.zeros_like(totals)
+        np.add.at(lifted, up, moving)
+        totals += lifted
+        # Only the areas just reached carry anything further up.
+        reached = np.unique(up)
+        moving, up = lifted[reached], parents[reached]
+    counted = totals[:, 0] > 0
     return RateTree(
-        totals,
-        _grid_totals(totals, grids),
+        _Rows(ids[counted], totals[counted]),
+        _grid_totals(ids, parents, totals, grids),
         satisfaction_weights or configured_satisfaction_weights(),
         composite_weights or configured_composite_weights(),
     )
 
 
-def _grid_totals(totals: dict[int, list], grids) -> dict[int, list]:
+def place_counts(concerns: QuerySet[Concern], *, now=None):
+    """The one GROUP BY of `rate_tree`: a row per place, its id then the counts named in
+    COUNTED, read without the per-value converters (they cost as much as the roll-up for
+    tens of thousands of places)."""
+    found = _raw_rows(_grouped_rows(concerns, F("area_id"), now=now))
+    return np.array(found, dtype=np.int64).reshape(len(found), 1 + len(COUNTED))
+
+
+def _raw_rows(rows: QuerySet) -> list[tuple]:
+    """The rows of a values_list of integers, read straight from the cursor."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _area_tree():
+    """Every area's id (ascending) and the row of its parent in the same order (-1 for a
+    root). A province has some tens of thousands of areas: two integers each."""
+    rows = _raw_rows(Area.objects.order_by("pk").values_list("pk", "parent_id"))
+    found = np.array(
+        [(pk, -1 if parent is None else parent) for pk, parent in rows], dtype=np.int64
+    ).reshape(-1, 2)
+    ids = found[:, 0]
+    parents = np.searchsorted(ids, found[:, 1])
+    parents[found[:, 1] < 0] = -1
+    return ids, parents
+
+
+def _grid_totals(ids, parents, totals, grids) -> Mapping[int, list]:
     """Each grid is the sum of the areas it covers; a building inside a covered compound is
     already in the compound's total and is not added twice."""
-    links = Grid.areas.through.objects.all()
+    links = Grid.areas.through.objects.order_by().values_list("grid_id", "area_id")
     if grids is not None:
         links = links.filter(grid__in=grids)
-    covered: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for grid_id, area_id, path in links.values_list("grid_id", "area_id", "area__path"):
-        covered[grid_id].append((area_id, path))
-    result = {}
-    for grid_id, areas in covered.items():
-        outer = [
-            pk
-            for pk, path in areas
-            if pk in totals and not any(p != path and path.startswith(p) for _, p in areas)
-        ]
-        if outer:
-            result[grid_id] = [
-                sum(values) for values in zip(*(totals[pk] for pk in outer), strict=True)
-            ]
-    return result
-
-
-def _paths(area_ids) -> dict[int, str]:
-    """The paths of the given places. Many places: the whole area table is read instead (a
-    province has some tens of thousands of areas), rather than sending as many ids."""
-    areas = Area.objects.all()
-    if len(area_ids) < 1000:
-        areas = areas.filter(pk__in=list(area_ids))
-    return dict(areas.values_list("pk", "path"))
-
-
-def _path_ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
+    found = np.array(_raw_rows(links), dtype=np.int64).reshape(-1, 2)
+    grid, area = found[:, 0], found[:, 1]
+    row = np.searchsorted(ids, area)
+    # An area added since the tree was read has no concerns counted yet.
+    known = (row < len(ids)) & (ids[np.minimum(row, len(ids) - 1)] == area)
+    grid, row = grid[known], row[known]
+    # A link is left out when the same grid also covers one of the area's ancestors.
+    width = len(ids) + 1
+    links_at = np.unique(grid * width + row)
+    outer = np.ones(len(row), dtype=bool)
+    up = parents[row]
+    while (up >= 0).any():
+        climbing = up >= 0
+        outer[climbing] &= ~np.isin(grid[climbing] * width + up[climbing], links_at)
+        up = np.where(climbing, parents[np.maximum(up, 0)], -1)
+    grid_ids, at = np.unique(grid[outer], return_inverse=True)
+    sums = np.zeros((len(grid_ids), totals.shape[1]), dtype=np.int64)
+    np.add.at(sums, at, totals[row[outer]])
+    counted = sums[:, 0] > 0
+    return _Rows(grid_ids[counted], sums[counted])
 
 
 def residents_under(area_ids) -> dict[int, int]:
@@ -335,3 +381,14 @@ def residents_in_grids(grids) -> dict[int, int]:
         if not any(path != other and path.startswith(other) for other in paths[grid_id]):
             result[grid_id] += counts.get(area_id, 0)
     return dict(result)
+
+
+def closed_between(area: Area, start: datetime, end: datetime) -> QuerySet[Concern]:
+    """Concerns at or under a place that were closed in [start, end), with their reporters:
+    the people a place's cadres served (evaluation picks raters among them)."""
+    return (
+        countable(Concern.objects.filter(area__path__startswith=area.path))
+        .filter(status=S.CLOSED, closed_at__gte=start, closed_at__lt=end)
+        .select_related("reporter")
+        .order_by("closed_at", "pk")
+    )

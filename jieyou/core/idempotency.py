@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,8 +69,7 @@ def once(
         return error(400, _("Idempotency-Key 须为1至%(n)d个字符") % {"n": MAX_KEY_LENGTH})
     digest = request_hash(request, body)
     try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=digest)
+        record = _claim(owner, key, digest)
     except IntegrityError:
         return _repeat(owner, key, digest, error)
     try:
@@ -87,6 +86,16 @@ def once(
         body=response.content,
     )
     return response
+
+
+def _claim(owner: str, key: str, digest: str) -> IdempotencyRecord:
+    if connection.in_atomic_block:
+        # Inside a caller's transaction: a savepoint, so that losing the race leaves it usable.
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=digest)
+    # In autocommit the one INSERT is its own transaction, committed before the work runs,
+    # without a BEGIN and a COMMIT around it.
+    return IdempotencyRecord.objects.create(owner=owner, key=key, request_hash=digest)
 
 
 def _repeat(owner: str, key: str, digest: str, error: ErrorResponse) -> HttpResponse:

@@ -17,8 +17,9 @@ from jieyou.places import actions as places
 from jieyou.places.models import Area, Grid
 
 from . import concerns as concerns_demo
-from . import county, generate
+from . import county, generate, market, point_records
 from . import party as party_demo
+from . import points as points_demo
 
 K = Area.Kind
 BATCH = 2000
@@ -35,6 +36,9 @@ def load(*, residents: int, seed: int) -> Counter:
         loader.generated_residents(generate.plan(seed=seed, n=residents), seed=seed)
         party_demo.load(loader.created)
         concerns_demo.load(loader.created, seed=seed)
+        points_demo.load(loader.created, seed=seed)
+        market.load(loader.created, seed=seed)
+        point_records.load(loader.created, seed=seed)
     return loader.created
 
 

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The public showing (公示) of published results, without an account."""
 
-# The public showing (公示) of published results.
-urlpatterns = []
+from django.urls import path
+
+from .views import public
+
+urlpatterns = [
+    path("", public.cycle_index, name="evaluation_public_index"),
+    path("<int:cycle_id>/", public.cycle_public, name="evaluation_public_cycle"),
+]

@@ -10,6 +10,7 @@ from jieyou.concerns import scope as concerns
 from jieyou.concerns.models import Concern, Notification
 from jieyou.concerns.states import OPEN
 from jieyou.core.context import LARGE_TEXT_COOKIE
+from jieyou.evaluation import scope as evaluation
 from jieyou.people import access
 from jieyou.people import queries as people
 from jieyou.people.models import Staff
@@ -26,7 +27,12 @@ def home(request):
     user = request.user
     scope = access.scope_for(user)
     staff = access.staff_of(user)
-    context = {"scope": scope, "staff": staff, **_concern_tasks(user)}
+    context = {
+        "scope": scope,
+        "staff": staff,
+        "evaluated": evaluation.own_published(user).exists(),
+        **_concern_tasks(user),
+    }
     if scope.role == R.GRID_WORKER:
         context.update(_grid_worker(user, staff))
     elif scope.role in (R.COMMUNITY_SECRETARY, R.COMMUNITY_STAFF):

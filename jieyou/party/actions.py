@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from jieyou.core import audit
 
+from . import tally
 from .models import MemberEvent, PartyActivity, PartyMember, PartyOrg
 
 M = PartyMember.Status
@@ -227,6 +228,7 @@ def activity_record(
         )
         activity.orgs.set(orgs)
         activity.attendees.set(attendees)
+        tally.count_activity(activity, [o.pk for o in orgs])
         audit.record("party_activity.create", actor=actor, obj=activity, detail={"kind": kind})
     return activity
 

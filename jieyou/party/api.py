@@ -288,6 +288,7 @@ def org_summary(request, org_id: int, start: date | None = None, end: date | Non
     org = access.get_or_404(scope.orgs_for(request.auth), pk=org_id)
     start, end = _period(start, end)
     figures = queries.summary(org, start, end)
+    checked_branches = queries.compliance_of_branches(org, end.year)
     return {
         "org_id": org.pk,
         "start": start,
@@ -296,7 +297,7 @@ def org_summary(request, org_id: int, start: date | None = None, end: date | Non
             {"name": name, "label": str(label), "count": figures[name]}
             for name, (label, _records) in queries.FIGURES.items()
         ],
-        "text": summary.text(org, start, end),
+        "text": summary.text(org, start, end, figures=figures, compliance=checked_branches),
         "compliance": [
             {
                 "org_id": branch.pk,
@@ -313,7 +314,7 @@ def org_summary(request, org_id: int, start: date | None = None, end: date | Non
                     for c in checks
                 ],
             }
-            for branch, checks in queries.compliance_of_branches(org, end.year)
+            for branch, checks in checked_branches
         ],
     }
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from jieyou.core import audit
 from jieyou.core.masking import mask_text
 from jieyou.core.spreadsheet import neutralise
 
@@ -33,11 +34,13 @@ SENTENCES = [
 ]
 
 
-def compliance_line(org: PartyOrg, year: int) -> tuple[int, int, list[str]]:
+def compliance_line(org: PartyOrg, year: int, checked_branches=None) -> tuple[int, int, list[str]]:
     """(branches checked, branches fully compliant, the gaps named per branch)."""
+    if checked_branches is None:
+        checked_branches = queries.compliance_of_branches(org, year)
     checked = compliant = 0
     gaps = []
-    for branch, checks in queries.compliance_of_branches(org, year):
+    for branch, checks in checked_branches:
         checked += 1
         missing = [f"{c.label}（{'、'.join(c.gaps)}）" for c in checks if c.gaps]
         if missing:
@@ -47,8 +50,12 @@ def compliance_line(org: PartyOrg, year: int) -> tuple[int, int, list[str]]:
     return checked, compliant, gaps
 
 
-def text(org: PartyOrg, start: date, end: date) -> str:
-    figures = queries.summary(org, start, end)
+def text(org: PartyOrg, start: date, end: date, *, figures=None, compliance=None) -> str:
+    """The summary in Chinese. A page that has already counted the figures (queries.summary)
+    and checked the branches for the end's year (queries.compliance_of_branches) passes them
+    in rather than have them counted twice."""
+    if figures is None:
+        figures = queries.summary(org, start, end)
     facts = [sentence % {"n": figures[name]} for name, sentence in SENTENCES if figures[name]]
     head = _("%(start)s至%(end)s，%(org)s（党员%(members)d名）") % {
         "start": f"{start:%Y年%-m月%-d日}",
@@ -57,26 +64,35 @@ def text(org: PartyOrg, start: date, end: date) -> str:
         "members": figures["members"],
     }
     body = "，".join(facts) if facts else _("本期没有记录")
-    checked, compliant, gaps = compliance_line(org, end.year)
+    checked, compliant, gaps = compliance_line(org, end.year, compliance)
     tail = _("%(c)d个党支部中%(ok)d个“三会一课”全部按期落实") % {"c": checked, "ok": compliant}
     if gaps:
         tail += _("；未按期：") + "；".join(gaps)
     return f"{head}{body}。{tail}。"
 
 
-def workbook(org: PartyOrg, start: date, end: date) -> bytes:
-    """A summary sheet, then one sheet per figure listing the records it counts."""
+def workbook(org: PartyOrg, start: date, end: date, *, actor) -> bytes:
+    """A summary sheet, then one sheet per figure listing the records it counts. The export
+    is audited like every other: who took which organisation's records for which period."""
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet(_("汇总"))
     sheet.append([_("指标"), _("数量")])
     figures = queries.summary(org, start, end)
     for name, (label, _records) in queries.FIGURES.items():
         sheet.append([str(label), figures[name]])
+    listed = 0
     for name, (label, _records) in queries.FIGURES.items():
         detail = wb.create_sheet(str(label)[:31])
         detail.append([_("编号"), _("记录")])
         for record in queries.figure_records(name, org, start, end).iterator():
             detail.append([record.pk, neutralise(mask_text(str(record)))])
+            listed += 1
     out = BytesIO()
     wb.save(out)
+    audit.record(
+        "party_summary.export",
+        actor=actor,
+        obj=org,
+        detail={"start": start.isoformat(), "end": end.isoformat(), "records": listed},
+    )
     return out.getvalue()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jieyou.concerns import scope as concern_scope
 from jieyou.core.masking import mask_text
 from jieyou.people import access
 
@@ -110,14 +111,15 @@ def org_detail(request, pk):
     year = _year(request)
     start, end = _period(year)
     figures = queries.summary(org, start, end)
+    compliance = queries.compliance_of_branches(org, year)
     context = {
         "org": org,
         "year": year,
         "years": _years(),
         "children": _with_counts(org.children.all()),
-        "text": summary.text(org, start, end),
+        "text": summary.text(org, start, end, figures=figures, compliance=compliance),
         "figures": [(n, label, figures[n]) for n, (label, _r) in queries.FIGURES.items()],
-        "compliance": queries.compliance_of_branches(org, year),
+        "compliance": compliance,
         "overdue": queries.overdue_items(org).select_related("decision__org", "owner"),
         "unrectified": queries.unrectified_checks(org).select_related(
             "item__decision__org", "item__owner"
@@ -165,7 +167,7 @@ def figure_records(request, pk, name):
 def org_workbook(request, pk):
     org = _org(request.user, pk)
     year = _year(request)
-    body = summary.workbook(org, *_period(year))
+    body = summary.workbook(org, *_period(year), actor=request.user)
     filename = _("%(org)s%(year)d年党建台账.xlsx") % {"org": org.name, "year": year}
     return HttpResponse(
         body,
@@ -299,6 +301,22 @@ def activity_list(request):
     return render(request, "party/activities.html", context)
 
 
+def _difficulties(user, difficulties) -> list[dict]:
+    """Firms' difficulties with how the concerns they became are being handled. The concern's
+    text and page are for those whose concern scope holds it; others see where it stands."""
+    rows = list(
+        difficulties.select_related("activity", "enterprise", "concern__lead_unit").order_by(
+            "-concern__submitted_at", "-pk"
+        )
+    )
+    visible = set(
+        concern_scope.concerns_for(user)
+        .filter(pk__in=[d.concern_id for d in rows])
+        .values_list("pk", flat=True)
+    )
+    return [{"d": d, "c": d.concern, "opens": d.concern_id in visible} for d in rows]
+
+
 @login_required
 def activity_detail(request, pk):
     user = request.user
@@ -307,9 +325,7 @@ def activity_detail(request, pk):
         "activity": activity,
         "orgs": activity.orgs.all(),
         "attendees": activity.attendees.all(),
-        "difficulties": FirmDifficulty.objects.filter(activity=activity).select_related(
-            "enterprise", "concern"
-        ),
+        "difficulties": _difficulties(user, FirmDifficulty.objects.filter(activity=activity)),
     }
     return render(request, "party/activity.html", context)
 
@@ -518,8 +534,6 @@ def firm_detail(request, pk):
         "firm": firm,
         "coverage": COVERAGE_LABELS[small_firms.coverage_of(firm)],
         "orgs": scope.orgs_for(user).filter(enterprises=firm),
-        "difficulties": FirmDifficulty.objects.filter(enterprise=firm).select_related(
-            "activity", "concern"
-        ),
+        "difficulties": _difficulties(user, FirmDifficulty.objects.filter(enterprise=firm)),
     }
     return render(request, "party/firm.html", context)

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from .views import figures
+
+urlpatterns = [
+    path("community/", figures.community_home, name="community_home"),
+    path("community/<int:area_id>/", figures.community_page, name="community"),
+    path(
+        "community/<int:area_id>/figures/<str:figure>/",
+        figures.community_records,
+        name="community_records",
+    ),
+]

@@ -128,7 +128,8 @@ def test_every_generated_history_follows_the_state_machine(loaded):
 
 
 def test_the_year_looks_like_a_year(loaded):
-    everything = Concern.objects.all()
+    # Suggestions from the points demo's meetings run to the seed page's interview day.
+    everything = Concern.objects.exclude(channel=Concern.Channel.MEETING)
     months = {
         _local(m).strftime("%Y-%m") for m in everything.values_list("submitted_at", flat=True)
     }

@@ -68,6 +68,11 @@ class Scheme(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     post_type = models.CharField(_("岗位类型"), max_length=50)
     description = models.TextField(_("说明"), blank=True)
+    # The pairwise matrix of the dimensions, when their weights come from AHP.
+    ahp_matrix = models.JSONField(_("判断矩阵"), null=True, blank=True)
+    ahp_cr = models.DecimalField(
+        _("一致性比率"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

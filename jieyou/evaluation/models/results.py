@@ -85,6 +85,10 @@ class Appeal(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision = models.TextField(_("复核意见"), max_length=4000, blank=True)
+    # An upheld appeal's corrections, applied by every later scoring (see
+    # actions/publication.py): [{"kind": "figure", "indicator": id, "value": x} |
+    # {"kind": "inspection", "inspection": id}]. The records they correct stay as they were.
+    corrections = models.JSONField(_("更正事项"), default=list, blank=True)
     total_before = models.FloatField(null=True, blank=True)
     total_after = models.FloatField(null=True, blank=True)
 

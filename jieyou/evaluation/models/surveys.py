@@ -39,12 +39,11 @@ class Invitation(models.Model):
 
 
 class SurveyToken(models.Model):
-    """Only the HMAC of a token is kept; it is spent by one conditional UPDATE."""
+    """Only the HMAC of a token is kept; spending it deletes the row in one statement."""
 
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="tokens")
     group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
-    spent = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("评价码")

@@ -14,9 +14,11 @@ from .responsibility import (
     ResponsibilityItem,
     ResponsibilityProgress,
 )
+from .tally import ActivityTally
 from .teams import CommandoTeam, ModelPost, ResponsibilityZone
 
 __all__ = [
+    "ActivityTally",
     "Article",
     "BrandProfile",
     "BusinessFigure",

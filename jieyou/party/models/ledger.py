@@ -1,6 +1,7 @@
 """The party-building ledger: organisations, members and their organisational life.
 
-Year-end figures are never stored: they are counted from these records (party.queries).
+Year-end figures are counted from these records (party.queries); the activities are also
+counted per organisation and month in a rollup (models.tally) that the records rebuild.
 """
 
 from django.db import models

@@ -382,3 +382,70 @@ def test_year_selector_falls_back_on_nonsense(cast, ledger, client_for):
     page = get(client_for(cast.secretary), f"/party/orgs/{ledger.mingzhu.pk}/?year=abc")
     assert page.context["year"] == timezone.localdate().year
     assert page.context["years"][0] == timezone.localdate().year
+
+
+def test_workbook_download_is_audited_and_the_outsiders_is_not_made(cast, ledger, client_for):
+    from jieyou.core.models import AuditEntry
+
+    url = f"/party/orgs/{ledger.mingzhu.pk}/summary.xlsx{YEAR}"
+    assert client_for(cast.secretary).get(url).status_code == 200
+    entry = AuditEntry.objects.get(action="party_summary.export")
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (
+        cast.secretary.pk,
+        "party.partyorg",
+        str(ledger.mingzhu.pk),
+    )
+    year = (date(2024, 1, 1), date(2024, 12, 31))
+    listed = sum(
+        queries.figure_records(name, ledger.mingzhu, *year).count() for name in queries.FIGURES
+    )
+    assert listed > 0
+    assert entry.detail == {"start": "2024-01-01", "end": "2024-12-31", "records": listed}
+    get(client_for(cast.outsider), url, 404)
+    assert AuditEntry.objects.filter(action="party_summary.export").count() == 1
+
+
+def test_firm_difficulty_links_to_its_concern_and_shows_how_it_is_handled(cast, ledger, client_for):
+    from jieyou.concerns import actions as concern_actions
+    from jieyou.party.small_firms import difficulty_raise
+
+    concern = difficulty_raise(
+        actor=cast.secretary,
+        activity=ledger.joint,
+        enterprise=ledger.shop,
+        description="希望协调门前停车位，联系人13911113333",
+    ).concern
+    firm_url, activity_url = (
+        f"/party/firms/{ledger.shop.pk}/",
+        f"/party/activities/{ledger.joint.pk}/",
+    )
+    concern_url = f"/concerns/{concern.pk}/"
+    secretary = client_for(cast.secretary)
+    page = get(secretary, firm_url).content.decode()
+    assert f'href="{concern_url}"' in page and "已提交" in page
+    assert "希望协调门前停车位" in page and "139****3333" in page
+    assert secretary.get(concern_url).status_code == 200  # the link opens the concern
+
+    concern_actions.concern_accept(actor=cast.secretary, concern=concern)
+    concern_actions.concern_dispatch(
+        actor=cast.secretary, concern=concern, lead_unit=cast.property_co
+    )
+    page = get(secretary, firm_url).content.decode()
+    assert "办理中" in page and "主办单位：蓝天物业公司" in page and "已超期" not in page
+    concern.refresh_from_db()
+    concern_actions.concerns_mark_overdue(now=concern.resolution_due + timedelta(hours=1))
+    page = get(secretary, firm_url).content.decode()
+    assert "已超期" in page
+    joint = get(secretary, activity_url).content.decode()
+    assert f'href="{concern_url}"' in joint and "蓝天物业公司" in joint
+
+    # The evaluator reads the ledger but not concerns: where it stands, without its text.
+    evaluator = client_for(cast.evaluator)
+    seen = get(evaluator, firm_url).content.decode()
+    assert concern.receipt_code in seen and "办理中" in seen and "蓝天物业公司" in seen
+    assert concern_url not in seen and "停车位" not in seen
+    get(evaluator, concern_url, 404)
+
+    outsider = client_for(cast.outsider)
+    for url in (firm_url, activity_url, concern_url):
+        get(outsider, url, 404)
