@@ -107,8 +107,13 @@ def _public_place(origin: Area, place_id) -> Area | None:
 # ---- staff intake -----------------------------------------------------------------------
 
 
+def may_intake(user) -> bool:
+    """Whether the user may take in a concern for a resident (the staff form)."""
+    return access.scope_for(user).role in STAFF_ROLES
+
+
 def _require_staff(user) -> None:
-    if access.scope_for(user).role not in STAFF_ROLES:
+    if not may_intake(user):
         raise Http404
 
 

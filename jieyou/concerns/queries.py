@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Expression, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from jieyou.people import queries as people
@@ -277,16 +277,16 @@ def rate_tree(
     known = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == places[:, 0])
     totals = np.zeros((len(ids), len(COUNTED)), dtype=np.int64)
     totals[at[known]] = places[known, 1:]
-    moving, up = totals[at[known]], parents[at[known]]
+    moving, up = places[known, 1:], parents[at[known]]
     while len(moving):
         rooted = up >= 0
         moving, up = moving[rooted], up[rooted]
-        lifted = np.zeros_like(totals)
-        np.add.at(lifted, up, moving)
-        totals += lifted
-        # Only the areas just reached carry anything further up.
-        reached = np.unique(up)
-        moving, up = lifted[reached], parents[reached]
+        # What arrives at each parent this step is all that it hands further up.
+        reached, into = np.unique(up, return_inverse=True)
+        lifted = np.zeros((len(reached), len(COUNTED)), dtype=np.int64)
+        np.add.at(lifted, into, moving)
+        totals[reached] += lifted
+        moving, up = lifted, parents[reached]
     counted = totals[:, 0] > 0
     return RateTree(
         _Rows(ids[counted], totals[counted]),
@@ -318,13 +318,12 @@ def _raw_rows(rows: QuerySet) -> list[tuple]:
 def _area_tree():
     """Every area's id (ascending) and the row of its parent in the same order (-1 for a
     root). A province has some tens of thousands of areas: two integers each."""
-    rows = _raw_rows(Area.objects.order_by("pk").values_list("pk", "parent_id"))
-    found = np.array(
-        [(pk, -1 if parent is None else parent) for pk, parent in rows], dtype=np.int64
-    ).reshape(-1, 2)
+    rows = Area.objects.order_by().annotate(up=Coalesce("parent_id", 0)).values_list("pk", "up")
+    found = np.array(_raw_rows(rows), dtype=np.int64).reshape(-1, 2)
+    found = found[np.argsort(found[:, 0])]
     ids = found[:, 0]
     parents = np.searchsorted(ids, found[:, 1])
-    parents[found[:, 1] < 0] = -1
+    parents[found[:, 1] == 0] = -1
     return ids, parents
 
 
@@ -340,15 +339,17 @@ def _grid_totals(ids, parents, totals, grids) -> Mapping[int, list]:
     # An area added since the tree was read has no concerns counted yet.
     known = (row < len(ids)) & (ids[np.minimum(row, len(ids) - 1)] == area)
     grid, row = grid[known], row[known]
-    # A link is left out when the same grid also covers one of the area's ancestors.
-    width = len(ids) + 1
-    links_at = np.unique(grid * width + row)
+    # A link is left out when the same grid also covers one of the area's ancestors (only a
+    # grid with more than one link can).
     outer = np.ones(len(row), dtype=bool)
-    up = parents[row]
-    while (up >= 0).any():
-        climbing = up >= 0
-        outer[climbing] &= ~np.isin(grid[climbing] * width + up[climbing], links_at)
-        up = np.where(climbing, parents[np.maximum(up, 0)], -1)
+    if len(np.unique(grid)) < len(grid):
+        width = len(ids) + 1
+        links_at = np.unique(grid * width + row)
+        up = parents[row]
+        while (up >= 0).any():
+            climbing = up >= 0
+            outer[climbing] &= ~np.isin(grid[climbing] * width + up[climbing], links_at)
+            up = np.where(climbing, parents[np.maximum(up, 0)], -1)
     grid_ids, at = np.unique(grid[outer], return_inverse=True)
     sums = np.zeros((len(grid_ids), totals.shape[1]), dtype=np.int64)
     np.add.at(sums, at, totals[row[outer]])

@@ -22,6 +22,7 @@ from jieyou.people.models import Staff
 from jieyou.places import queries as places
 
 from . import actions, scope, similar
+from .intake_views import may_intake
 from .models import Concern
 from .staff_forms import (
     DispatchForm,
@@ -148,7 +149,11 @@ def task_list(request):
     _require_working_role(user)
     tasks = scope.tasks_for(user).select_related("category", "area", "lead_unit")
     cards = [_task_card(user, c) for c in tasks]
-    return render(request, "concerns/tasks.html", {"cards": cards, "now": timezone.now()})
+    return render(
+        request,
+        "concerns/tasks.html",
+        {"cards": cards, "now": timezone.now(), "can_intake": may_intake(user)},
+    )
 
 
 def _task_card(user, concern, *, error="", done=""):
@@ -209,6 +214,7 @@ def queue(request):
             "now": timezone.now(),
             "open_statuses": OPEN,
             "can_import": scope.can_dispatch(user),
+            "can_intake": may_intake(user),
         },
     )
 

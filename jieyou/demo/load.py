@@ -18,6 +18,7 @@ from jieyou.places.models import Area, Grid
 
 from . import concerns as concerns_demo
 from . import county, generate, market, point_records
+from . import evaluation as evaluation_demo
 from . import party as party_demo
 from . import points as points_demo
 
@@ -39,6 +40,7 @@ def load(*, residents: int, seed: int) -> Counter:
         points_demo.load(loader.created, seed=seed)
         market.load(loader.created, seed=seed)
         point_records.load(loader.created, seed=seed)
+        evaluation_demo.load(loader.created, seed=seed)
     return loader.created
 
 

@@ -139,8 +139,10 @@ def grade(value: float, bands: dict[str, float]) -> str:
 
 
 def ranks_and_ties(total: np.ndarray, low: np.ndarray, high: np.ndarray):
-    """Competition ranks by total (equal totals share a rank) and tie groups: neighbours in
-    the ranking whose intervals overlap are chained into one group, shown as tied."""
+    """Competition ranks by total (equal totals share a rank) and tie groups, shown as tied: a
+    group opens at the best subject not yet placed and takes each next subject whose interval
+    reaches the opener's. Measured against the opener, not chained from neighbour to
+    neighbour, so a long ranking never collapses into one tie."""
     order = np.argsort(-total, kind="stable")
     rank = np.empty(len(total), dtype=int)
     tie = np.empty(len(total), dtype=int)
@@ -153,7 +155,5 @@ def ranks_and_ties(total: np.ndarray, low: np.ndarray, high: np.ndarray):
         if group_low is None or high[s] < group_low:
             group += 1
             group_low = low[s]
-        else:
-            group_low = min(group_low, low[s])
         tie[s] = group
     return rank, tie

@@ -1,8 +1,11 @@
 """The home page: for each role, what needs my attention today."""
 
+from datetime import date, timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -10,16 +13,23 @@ from jieyou.concerns import scope as concerns
 from jieyou.concerns.models import Concern, Notification
 from jieyou.concerns.states import OPEN
 from jieyou.core.context import LARGE_TEXT_COOKIE
+from jieyou.evaluation import queries as evaluation_work
 from jieyou.evaluation import scope as evaluation
 from jieyou.people import access
 from jieyou.people import queries as people
 from jieyou.people.models import Staff
 from jieyou.places.models import Area
+from jieyou.points.queries import figures as point_figures
+from jieyou.points.queries import market as market_queries
+from jieyou.points.queries import market_words
+from jieyou.points.queries import records as point_records
 
 R = Staff.Role
 K = Area.Kind
 CARE_LIST_LIMIT = 50
 TASK_LIST_LIMIT = 5
+SUGGESTION_LIST_LIMIT = 5
+EVENT_LIST_LIMIT = 10
 
 
 @login_required
@@ -32,11 +42,15 @@ def home(request):
         "staff": staff,
         "evaluated": evaluation.own_published(user).exists(),
         **_concern_tasks(user),
+        **_evaluation_work(user),
     }
+    today = timezone.localdate()
     if scope.role == R.GRID_WORKER:
         context.update(_grid_worker(user, staff))
+        context.update(_grid_worker_points(user, context["my_grids"], today))
     elif scope.role in (R.COMMUNITY_SECRETARY, R.COMMUNITY_STAFF):
         context.update(_community(user))
+        context.update(_community_points(user, staff, today))
     elif scope.role == R.COUNTY_ADMIN:
         context.update(_county(user))
     elif scope.role == R.UNIT_HANDLER:
@@ -94,6 +108,94 @@ def _grid_worker(user, staff):
         "care_count": care.count(),
         "care_tags": people.CARE_TAGS,
     }
+
+
+def _open_suggestions(user):
+    suggestions = point_records.open_suggestions_for(user)
+    return {
+        "open_suggestions": suggestions[:SUGGESTION_LIST_LIMIT],
+        "open_suggestions_count": suggestions.count(),
+    }
+
+
+def _grid_worker_points(user, my_grids, today):
+    """This month's visit coverage of each of my grids, the next market day at my
+    community's points, and the meeting suggestions in my grids still open."""
+    grids = list(my_grids)
+    coverage = point_figures.coverage_by_grid_month(grids, today.year)
+    return {
+        "my_grids": grids,
+        "grid_coverage": [(grid, coverage[(grid.pk, today.month)]) for grid in grids],
+        "next_market": _next_market(user, today),
+        **_open_suggestions(user),
+    }
+
+
+def _next_market(user, today):
+    """The first day on or after today that one of the user's markets is held, the markets
+    held then and the vendors registered for it; None when none is within the horizon."""
+    markets = list(market_queries.markets_for(user).filter(active=True).order_by("pk"))
+    if not markets:
+        return None
+    closed = market_queries.closures_of(
+        markets, today, today + timedelta(days=market_queries.HORIZON)
+    )
+    days = {m.pk: market_queries.next_market_day(m, today, closed=closed[m.pk]) for m in markets}
+    found = [d for d in days.values() if d is not None]
+    if not found:
+        return None
+    day = min(found)
+    held = [m for m in markets if days[m.pk] == day]
+    lines = market_queries.registrations_on(held, day)
+    return {
+        "day": day,
+        "label": market_words.day_label(day),
+        "days_left": market_words.days_left_phrase((day - today).days),
+        "markets": held,
+        "vendors": len({line.vendor_id for line in lines}),
+    }
+
+
+def _community_points(user, staff, today):
+    """The community's meeting figures of this year, its open meeting suggestions, this
+    week's events, and the evaluation figures its staff still owe."""
+    community = staff.area if staff is not None else None
+    if community is None or community.kind != K.COMMUNITY:
+        return {}
+    start, end = date(today.year, 1, 1), date(today.year, 12, 31)
+    monday = today - timedelta(days=today.weekday())
+    events = point_figures.events(community, monday, monday + timedelta(days=6))
+    return {
+        "community": community,
+        "meeting_sentence": point_figures.meeting_figures(
+            area=community, start=start, end=end
+        ).sentence(),
+        "figures_period": {"from": start.isoformat(), "to": end.isoformat()},
+        "week_events": events.select_related("point").order_by("starts_at", "pk")[
+            :EVENT_LIST_LIMIT
+        ],
+        "figures_to_enter": evaluation_work.figures_to_enter(user),
+        **_open_suggestions(user),
+    }
+
+
+def _evaluation_work(user):
+    """Evaluation work waiting on the user: inspection tasks for anyone assigned one; for an
+    evaluator or the county admin also figures to verify, appeals to decide and cycles to
+    lock. Nothing on the user's own evaluation (evaluation.queries)."""
+    if access.scope_for(user).role is None:
+        return {}
+    work = {"inspections": evaluation_work.inspections_to_do(user).count()}
+    if evaluation.is_manager(user):
+        work |= {
+            "manager": True,
+            "verify": evaluation_work.figures_to_verify(user).count(),
+            "appeals": evaluation_work.appeals_to_decide(user).count(),
+            "to_lock": list(evaluation_work.cycles_to_lock(user)),
+        }
+    elif not work["inspections"]:
+        return {}
+    return {"evaluation_work": work}
 
 
 def _community(user):

@@ -1,7 +1,7 @@
 """/api/v1/party/: the ledger's organisations, figures, members, activities, responsibility
 items and small firms, scoped like the pages; phone and ID numbers always masked."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -16,7 +16,7 @@ from jieyou.people import access
 
 from . import actions, queries, scope, small_firms, summary
 from .forms import ActivityForm, AdvanceForm, add_action_error, errors_of
-from .models import PartyActivity, PartyMember, ResponsibilityItem
+from .models import FirmDifficulty, PartyActivity, PartyMember, ResponsibilityItem
 
 router = Router(tags=["party"])
 M = PartyMember.Status
@@ -231,6 +231,22 @@ class FirmOut(Schema):
         return small_firms.coverage_of(obj)
 
 
+class DifficultyOut(Schema):
+    """Where a firm's difficulty stands; the concern's text only for those whose concern
+    scope holds it."""
+
+    activity_id: int
+    activity_date: date
+    status: str
+    status_label: str
+    overdue: bool
+    lead_unit: str
+    resolution_due: datetime
+    resolved_at: datetime | None
+    receipt_code: str
+    description: str | None
+
+
 class CoverageOut(Schema):
     key: str
     firms: int
@@ -442,6 +458,31 @@ def firm_list(request):
     _sees(user)
     firms = scope.firms_for(user).filter(kind__in=small_firms.SMALL_KINDS)
     return list(small_firms.with_coverage(firms))
+
+
+@router.get(
+    "/firms/{firm_id}/difficulties", response=list[DifficultyOut], summary="企业困难诉求及办理情况"
+)
+def firm_difficulties(request, firm_id: int):
+    user = request.auth
+    _sees(user)
+    firm = access.get_or_404(scope.firms_for(user), pk=firm_id)
+    rows = small_firms.difficulties_seen_by(user, FirmDifficulty.objects.filter(enterprise=firm))
+    return [
+        {
+            "activity_id": r["d"].activity_id,
+            "activity_date": r["d"].activity.held_on,
+            "status": r["c"].status,
+            "status_label": str(r["c"].get_status_display()),
+            "overdue": r["c"].overdue,
+            "lead_unit": r["c"].lead_unit.name if r["c"].lead_unit else "",
+            "resolution_due": r["c"].resolution_due,
+            "resolved_at": r["c"].resolved_at,
+            "receipt_code": r["c"].receipt_code,
+            "description": mask_text(r["c"].description) if r["opens"] else None,
+        }
+        for r in rows
+    ]
 
 
 @router.get("/firms/coverage", response=list[CoverageOut], summary="“两个覆盖”率（按类型或区域）")

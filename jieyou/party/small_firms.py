@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from jieyou.concerns import scope as concern_scope
 from jieyou.concerns.actions import concern_submit
 from jieyou.concerns.models import Category, Concern
 from jieyou.core import audit
@@ -87,3 +88,20 @@ def difficulty_raise(
             "party_difficulty.raise", actor=actor, obj=difficulty, detail={"concern": concern.pk}
         )
     return difficulty
+
+
+def difficulties_seen_by(user, difficulties: QuerySet[FirmDifficulty]) -> list[dict]:
+    """Firms' difficulties with how the concerns they became are being handled: `d` the
+    difficulty, `c` its concern, `opens` whether the user's concern scope holds it (only then
+    are its text and page shown; others see where it stands)."""
+    rows = list(
+        difficulties.select_related("activity", "enterprise", "concern__lead_unit").order_by(
+            "-concern__submitted_at", "-pk"
+        )
+    )
+    visible = set(
+        concern_scope.concerns_for(user)
+        .filter(pk__in=[d.concern_id for d in rows])
+        .values_list("pk", flat=True)
+    )
+    return [{"d": d, "c": d.concern, "opens": d.concern_id in visible} for d in rows]

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jieyou.concerns import scope as concern_scope
 from jieyou.core.masking import mask_text
 from jieyou.people import access
 
@@ -301,22 +300,6 @@ def activity_list(request):
     return render(request, "party/activities.html", context)
 
 
-def _difficulties(user, difficulties) -> list[dict]:
-    """Firms' difficulties with how the concerns they became are being handled. The concern's
-    text and page are for those whose concern scope holds it; others see where it stands."""
-    rows = list(
-        difficulties.select_related("activity", "enterprise", "concern__lead_unit").order_by(
-            "-concern__submitted_at", "-pk"
-        )
-    )
-    visible = set(
-        concern_scope.concerns_for(user)
-        .filter(pk__in=[d.concern_id for d in rows])
-        .values_list("pk", flat=True)
-    )
-    return [{"d": d, "c": d.concern, "opens": d.concern_id in visible} for d in rows]
-
-
 @login_required
 def activity_detail(request, pk):
     user = request.user
@@ -325,7 +308,9 @@ def activity_detail(request, pk):
         "activity": activity,
         "orgs": activity.orgs.all(),
         "attendees": activity.attendees.all(),
-        "difficulties": _difficulties(user, FirmDifficulty.objects.filter(activity=activity)),
+        "difficulties": small_firms.difficulties_seen_by(
+            user, FirmDifficulty.objects.filter(activity=activity)
+        ),
     }
     return render(request, "party/activity.html", context)
 
@@ -534,6 +519,8 @@ def firm_detail(request, pk):
         "firm": firm,
         "coverage": COVERAGE_LABELS[small_firms.coverage_of(firm)],
         "orgs": scope.orgs_for(user).filter(enterprises=firm),
-        "difficulties": _difficulties(user, FirmDifficulty.objects.filter(enterprise=firm)),
+        "difficulties": small_firms.difficulties_seen_by(
+            user, FirmDifficulty.objects.filter(enterprise=firm)
+        ),
     }
     return render(request, "party/firm.html", context)

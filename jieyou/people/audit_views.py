@@ -68,7 +68,8 @@ def audit_log(request):
         entries = form.filter(entries)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
-        entry.detail_text = mask_text(json.dumps(entry.detail, ensure_ascii=False))
+        detail = entry.detail
+        entry.detail_text = mask_text(json.dumps(detail, ensure_ascii=False)) if detail else ""
     return render(request, "people/audit_log.html", {"form": form, "page": page})
 
 

@@ -94,6 +94,17 @@ def test_handler_tasks_offer_claim_of_unit_concern(cast, client_for, dispatched)
     assert "claim" in cards[0]["actions"] and "resolve" not in cards[0]["actions"]
 
 
+@pytest.mark.parametrize("page", ["concerns:tasks", "concerns:queue"])
+def test_intake_button_only_for_those_who_may_take_in(cast, client_for, dispatched, page):
+    intake = f'href="{reverse("intake:staff")}"'
+    for user in (cast.grid_worker, cast.secretary, cast.outsider):
+        assert intake in client_for(user).get(reverse(page)).content.decode()
+    # A unit's handler works what is sent to the unit; the intake form is a 404 for them.
+    handler = client_for(cast.handler)
+    assert intake not in handler.get(reverse(page)).content.decode()
+    assert handler.get(reverse("intake:staff")).status_code == 404
+
+
 def test_outsider_has_no_tasks_from_mingzhu(cast, client_for, concern):
     response = client_for(cast.outsider).get(reverse("concerns:tasks"))
     assert response.context["cards"] == []

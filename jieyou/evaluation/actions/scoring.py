@@ -18,12 +18,13 @@ the subject (labels, weights, targets) is computed once per scheme.
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,6 +60,26 @@ FORMULA = gettext_lazy(
 )
 
 
+NOTES = {
+    "missing": gettext_lazy("未填报或未核验，按0分计"),
+    "distorted": gettext_lazy("数据失真：以实地核查值代替填报值"),
+    "corrected": gettext_lazy("申诉成立：按复核认定的数值计分"),
+    "no_data": gettext_lazy("无数据，不计入"),
+    "formula": FORMULA,
+}
+
+
+@lru_cache(maxsize=8)
+def _texts(language: str) -> dict[str, str]:
+    """The notes in one language, translated once per run rather than once per cell."""
+    with translation.override(language):
+        return {k: str(v) for k, v in NOTES.items()}
+
+
+def texts() -> dict[str, str]:
+    return _texts(translation.get_language() or "zh-hans")
+
+
 @dataclass
 class _Column:
     indicator: Indicator
@@ -69,15 +90,13 @@ class _Column:
 
 
 def _labels(indicator: Indicator) -> dict:
+    """The indicator's fixed entries kept in every breakdown: its numbers. Its names (name,
+    kind, visibility, unit …) are read from the indicator when a sheet is shown (views/sheet.py
+    `with_labels`): an indicator in use by a cycle is not edited, and ten thousand copies of
+    the same words would be most of the bytes written."""
     return {
         "id": indicator.pk,
         "code": indicator.code,
-        "name": indicator.name,
-        "kind": str(indicator.get_kind_display()),
-        "visibility": str(indicator.get_visibility_display()),
-        "direction": str(indicator.get_direction_display()),
-        "unit": indicator.unit,
-        "source": str(indicator.get_source_display()),
         "source_code": indicator.source,
         "weight": float(indicator.weight),
         "target": indicator.target,
@@ -185,11 +204,13 @@ def _measure(
     observed: dict,
     corrected: dict | None = None,
     measured: dict | None = None,
+    note: dict | None = None,
 ) -> dict:
     """One cell: the figure counted for a subject and an indicator, where it came from, and
     its attainment (None when there is no figure and the indicator is left out). `measured`
     holds the subject's record-based figures read at once (sources.measure_all)."""
     indicator = column.indicator
+    note = note or texts()
     row = {
         "indicator": indicator.pk,
         "baseline": None,
@@ -204,7 +225,7 @@ def _measure(
         figure = figures.get((subject.pk, indicator.pk))
         correction = (corrected or {}).get((subject.pk, indicator.pk))
         if figure is None and correction is None:
-            row["provenance"] = {"note": str(_("未填报或未核验，按0分计"))}
+            row["provenance"] = {"note": note["missing"]}
             row["attainment"] = 0.0
             return row
         if figure is not None:
@@ -218,19 +239,19 @@ def _measure(
                 value, inspection = observed[figure.pk]
                 row.update(observed=value, actual=value, distorted=True)
                 row["provenance"]["inspection"] = inspection
-                row["provenance"]["note"] = str(_("数据失真：以实地核查值代替填报值"))
+                row["provenance"]["note"] = note["distorted"]
         if correction is not None:
             value, appeal = correction
             row.update(corrected=value, actual=value)
             row["provenance"]["appeal"] = appeal
-            row["provenance"]["note"] = str(_("申诉成立：按复核认定的数值计分"))
+            row["provenance"]["note"] = note["corrected"]
     else:
         measured = (measured or {}).get(indicator.pk) or sources.measure(subject, indicator)
         row.update(baseline=measured.baseline, actual=measured.value)
         row["provenance"] = measured.provenance
     if row["actual"] is None:
         row["attainment"] = None
-        row["provenance"] = {**row["provenance"], "note": str(_("无数据，不计入"))}
+        row["provenance"] = {**row["provenance"], "note": note["no_data"]}
     else:
         row["attainment"] = _attainment(row["actual"], indicator)
     return row
@@ -283,11 +304,15 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == Cycle.Status.LOCKED:
         raise EvaluationError(_("考核周期已锁定，不能重新计分"))
-    subjects = list(cycle.subjects.select_related("scheme").order_by("pk"))
+    # What sources.measure reads of a subject comes with it, not one query per subject.
+    subjects = list(
+        cycle.subjects.select_related("scheme", "cycle", "area", "unit", "party_org").order_by("pk")
+    )
     if any(s.user_id == actor.pk for s in subjects):
         raise EvaluationError(_("被考核人不能操作与本人考核有关的数据"))
     if not subjects:
         raise EvaluationError(_("本周期还没有考核对象"))
+    note = texts()
     groups = list(cycle.rater_groups.order_by("pk"))
     for group in groups:
         group.label = str(group.get_kind_display())
@@ -311,7 +336,7 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
             records = _records(subjects[i], columns)
             rows.append(
                 [
-                    _measure(subjects[i], c, figures, observed, corrections.figures, records)
+                    _measure(subjects[i], c, figures, observed, corrections.figures, records, note)
                     for c in columns
                 ]
             )
@@ -384,6 +409,7 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
                 zip(groups, counts[i], strict=True),
                 outcome,
                 p,
+                note,
             ),
             now=now,
         )
@@ -526,7 +552,7 @@ def _result(cycle, subject, outcome, p, *, rank, tie, breakdown, now) -> Result:
     return Result(subject=subject, version=1, **fields)
 
 
-def _breakdown(cycle, columns, rows, inspections, group_counts, outcome, p) -> dict:
+def _breakdown(cycle, columns, rows, inspections, group_counts, outcome, p, note=None) -> dict:
     """Everything the score sheet explains, in plain numbers (JSON)."""
     dimensions = {}
     for column, row in zip(columns, rows, strict=True):
@@ -582,7 +608,7 @@ def _breakdown(cycle, columns, rows, inspections, group_counts, outcome, p) -> d
             }
         )
     return {
-        "formula": str(FORMULA),
+        "formula": (note or texts())["formula"],
         "source_weights": {
             "quantitative": float(cycle.quantitative_weight),
             "inspection": float(cycle.inspection_weight),

@@ -200,9 +200,10 @@ def test_the_appeal_pages_file_decide_and_correct(cast, client_for, cycle, subje
     assert response.status_code == 302
     appeal = Appeal.objects.get(subject=subject)
     assert mine.get(f"/evaluation/appeals/{appeal.pk}/evidence/").status_code == 200
-    assert client_for(cast.outsider).get(
-        f"/evaluation/appeals/{appeal.pk}/evidence/"
-    ).status_code == 404
+    assert (
+        client_for(cast.outsider).get(f"/evaluation/appeals/{appeal.pk}/evidence/").status_code
+        == 404
+    )
 
     manager = client_for(cast.evaluator)
     page = manager.get(f"/evaluation/appeals/{appeal.pk}/")

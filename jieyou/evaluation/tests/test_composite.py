@@ -99,3 +99,12 @@ def test_bootstrap_is_seeded_by_the_subject_key():
     c = composite.score(ONE, keys=np.array([8]))
     assert (a.low[0], a.high[0]) == (b.low[0], b.high[0])
     assert (a.low[0], a.high[0]) != (c.low[0], c.high[0])
+
+
+def test_a_long_ranking_of_overlapping_neighbours_is_not_one_tie():
+    # Each interval overlaps its neighbours' but not those three places away.
+    total = np.arange(100.0, 80.0, -1.0)
+    rank, tie = composite.ranks_and_ties(total, total - 1.5, total + 1.5)
+    assert list(rank) == list(range(1, 21))
+    # Groups of four: the opener's interval reaches three places down, not four.
+    assert list(tie) == [1] * 4 + [2] * 4 + [3] * 4 + [4] * 4 + [5] * 4

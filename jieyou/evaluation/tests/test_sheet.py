@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from jieyou.core.models import AuditEntry
 from jieyou.evaluation.actions import publication, surveys
 from jieyou.evaluation.actions.scoring import cycle_score
-from jieyou.evaluation.models import Ballot, Cycle, RaterGroup, Result, Subject
+from jieyou.evaluation.models import Ballot, Cycle, Indicator, RaterGroup, Result, Subject
 from jieyou.testing.personal_data import assert_no_personal_numbers
 
 from . import scored
@@ -94,7 +94,10 @@ def test_the_subject_reads_only_their_own_sheet_and_only_once_published(
     assert client.get(sheet_url(subject)).status_code == 404
     assert client.get(f"/evaluation/subjects/{subject.pk}/sheet.pdf").status_code == 404
     assert client.get("/evaluation/mine/").status_code == 200
+    assert "/evaluation/mine/" not in client.get("/").content.decode()
     publish(cast, cycle)
+    # Published: the home page leads the subject to their result.
+    assert "/evaluation/mine/" in client.get("/").content.decode()
     response = client.get(sheet_url(subject))
     assert response.status_code == 200
     text = response.content.decode()
@@ -178,9 +181,8 @@ def test_the_pdf_and_the_workbook_carry_the_sheet(cast, client_for, subject, res
 
 
 def test_formula_text_in_the_workbook_is_neutralised(cast, client_for, subject, result):
-    breakdown = result.breakdown
-    breakdown["dimensions"][0]["indicators"][0]["name"] = '=HYPERLINK("http://x")'
-    Result.objects.filter(pk=result.pk).update(breakdown=breakdown)
+    first = result.breakdown["dimensions"][0]["indicators"][0]["id"]
+    Indicator.objects.filter(pk=first).update(name='=HYPERLINK("http://x")')
     xlsx = client_for(cast.evaluator).get(f"/evaluation/subjects/{subject.pk}/sheet.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content))["指标"].iter_rows(values_only=True))
     assert rows[1][3] == '\'=HYPERLINK("http://x")'

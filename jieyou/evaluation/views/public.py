@@ -25,7 +25,7 @@ def published_cycle(cycle_id) -> Cycle:
 def public_rows(cycle: Cycle) -> list[dict]:
     """What the public page and the public API show for each subject, and nothing more."""
     rows = []
-    for row in ranking(cycle):
+    for row in ranking(cycle, breakdown=True):
         r = row["result"]
         groups = r.breakdown.get("survey", {}).get("groups", [])
         rows.append(

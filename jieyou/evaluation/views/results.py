@@ -46,13 +46,13 @@ def _cycle(request, pk) -> Cycle:
     return access.get_or_404(scope.cycles_for(request.user), pk=pk)
 
 
-def ranking(cycle: Cycle) -> list[dict]:
-    """The cycle's results by rank with their tie groups spelled out."""
-    results = list(
-        Result.objects.filter(subject__cycle=cycle)
-        .select_related("subject")
-        .order_by("rank", "subject__name")
-    )
+def ranking(cycle: Cycle, *, breakdown: bool = False) -> list[dict]:
+    """The cycle's results by rank with their tie groups spelled out; the breakdowns (large)
+    only when asked for."""
+    found = Result.objects.filter(subject__cycle=cycle).select_related("subject")
+    if not breakdown:
+        found = found.defer("breakdown")
+    results = list(found.order_by("rank", "subject__name"))
     spans: dict[int, list[int]] = {}
     for r in results:
         spans.setdefault(r.tie_group, []).append(r.rank)

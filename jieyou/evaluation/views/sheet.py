@@ -66,6 +66,30 @@ def readable_result(user, subject_id) -> Result:
     return access.get_or_404(found.select_related(*related), subject_id=subject_id)
 
 
+def with_labels(breakdown: dict) -> dict:
+    """The breakdown with each indicator's names (name, kind, visibility, direction, unit,
+    source), which scoring leaves out of the stored numbers; read from the indicators."""
+    rows = [i for d in breakdown.get("dimensions", []) for i in d["indicators"]]
+    labels = {
+        i.pk: {
+            "name": i.name,
+            "kind": str(i.get_kind_display()),
+            "visibility": str(i.get_visibility_display()),
+            "direction": str(i.get_direction_display()),
+            "unit": i.unit,
+            "source": str(i.get_source_display()),
+        }
+        for i in Indicator.objects.filter(pk__in=[r["id"] for r in rows])
+    }
+    return {
+        **breakdown,
+        "dimensions": [
+            {**d, "indicators": [{**labels.get(i["id"], {}), **i} for i in d["indicators"]]}
+            for d in breakdown.get("dimensions", [])
+        ],
+    }
+
+
 # Numbers as the sheet prints them.
 
 
@@ -253,7 +277,7 @@ def _ties(result: Result) -> dict:
 def build(result: Result, viewer: Viewer) -> dict:
     """Everything the page, the PDF and the workbook show, in plain values."""
     subject, cycle = result.subject, result.subject.cycle
-    b = result.breakdown
+    b = with_labels(result.breakdown)
     figure_ids = [
         i["provenance"]["figure"]
         for d in b.get("dimensions", [])

@@ -230,3 +230,31 @@ def test_members_api_never_shows_full_numbers(cast, ledger, call):
     full = PartyMember.objects.exclude(phone="").values_list("phone", flat=True)
     text = str(call(cast.county_admin, "get", f"{API}/members"))
     assert full and not any(p.removeprefix("+86") in text for p in full)
+
+
+def test_a_firms_difficulties_and_how_they_are_handled(cast, ledger, call):
+    from jieyou.concerns import actions as concern_actions
+    from jieyou.party.small_firms import difficulty_raise
+
+    concern = difficulty_raise(
+        actor=cast.secretary,
+        activity=ledger.joint,
+        enterprise=ledger.shop,
+        description="希望协调门前停车位，联系人13911113333",
+    ).concern
+    concern_actions.concern_accept(actor=cast.secretary, concern=concern)
+    concern_actions.concern_dispatch(
+        actor=cast.secretary, concern=concern, lead_unit=cast.property_co
+    )
+    url = f"{API}/firms/{ledger.shop.pk}/difficulties"
+    [row] = call(cast.secretary, "get", url)
+    assert (row["receipt_code"], row["status"], row["lead_unit"]) == (
+        concern.receipt_code,
+        "in_progress",
+        "蓝天物业公司",
+    )
+    assert row["description"] == "希望协调门前停车位，联系人139****3333"
+    # The evaluator reads the ledger, not concerns: where it stands, without its text.
+    [seen] = call(cast.evaluator, "get", url)
+    assert seen["status"] == "in_progress" and seen["description"] is None
+    call(cast.outsider, "get", url, 404)

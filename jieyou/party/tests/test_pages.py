@@ -214,6 +214,15 @@ def test_activity_list_and_detail_mask_minutes(cast, ledger, client_for):
     assert "139****0000" in detail and "实到 2 人" in detail
 
 
+def test_date_pickers_carry_iso_dates(cast, ledger, client_for):
+    # zh-hans formats dates as 2024/06/01, which a date picker drops as invalid.
+    today = timezone.localdate().isoformat()
+    for url, field in (("/party/activities/new/", "held_on"), ("/party/members/new/", "on")):
+        html = get(client_for(cast.secretary), url).content.decode()
+        assert f'type="date" name="{field}" value="{today}"' in html, url
+    get(client_for(cast.outsider), "/party/activities/new/", status=404)
+
+
 def test_record_a_joint_theme_day_and_the_chinese_errors(cast, ledger, client_for):
     client = client_for(cast.secretary)
     form_page = get(client, f"/party/activities/new/?org={ledger.branch.pk}")

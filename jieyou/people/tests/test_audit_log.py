@@ -103,6 +103,14 @@ def test_detail_is_shown_masked(cast, auditor, client_for):
     assert "13912345678" not in page
 
 
+def test_an_entry_without_detail_shows_a_dash_not_an_empty_object(cast, auditor, client_for):
+    audit.record("test.bare", actor=cast.secretary)
+    response = client_for(auditor).get(URL, {"action": "test.bare"})
+    row = response.content.decode().split("<td>test.bare</td>", 1)[1].split("</tr>", 1)[0]
+    assert "<code>" not in row and "{}" not in row
+    assert row.rstrip().endswith("<td>—</td>")
+
+
 def test_verify_button_reports_an_intact_chain_and_is_audited(cast, auditor, client_for):
     client = client_for(auditor)
     response = client.post(URL + "?action=audit.", follow=True)

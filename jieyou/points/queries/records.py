@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from jieyou.concerns import scope as concern_scope
+from jieyou.concerns import states as concern_states
+from jieyou.concerns.models import Concern
 from jieyou.people.models import Household
 
 from ..models import (
@@ -138,3 +141,21 @@ def events_in_month(events: QuerySet[Event], year: int, month: int) -> QuerySet[
     start = datetime.combine(first, datetime.min.time(), tzinfo=LOCAL)
     end = datetime.combine(after, datetime.min.time(), tzinfo=LOCAL)
     return events.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+# Suggestions still waiting on someone: being handled, or resolved and waiting for the
+# follow-up that closes them.
+SUGGESTION_OPEN = (*concern_states.OPEN, Concern.Status.RESOLVED)
+
+
+def open_suggestions_for(user) -> QuerySet[MeetingSuggestion]:
+    """Suggestions raised at meetings of the user's communities whose concern is not yet
+    closed, and whose concern the user may see: a grid worker's are those placed in their
+    grids (or assigned to them), a community's staff see the whole community's."""
+    visible = concern_scope.concerns_for(user).filter(status__in=SUGGESTION_OPEN)
+    return (
+        scoped(MeetingSuggestion.objects.all(), user, "meeting__community")
+        .filter(concern__in=visible.values("pk"))
+        .select_related("meeting", "concern__category", "concern__area")
+        .order_by("meeting__held_on", "pk")
+    )

@@ -157,6 +157,25 @@ def test_market_form_and_closures(cast, client_for, point, xihe_point, market, f
     assert not Market.objects.filter(name="x").exists()
 
 
+def test_date_pickers_carry_iso_dates(cast, client_for, point, market):
+    # zh-hans formats dates as 2024/06/01, which a date picker drops: the page would show an
+    # empty field and saving it would clear the market's first day.
+    actions.market_save(
+        actor=cast.secretary,
+        market=market,
+        point=point,
+        name=market.name,
+        weekdays=market.weekdays,
+        first_day=date(2024, 6, 1),
+    )
+    client = client_for(cast.secretary)
+    edit = client.get(reverse("points:market_edit", args=[market.pk])).content.decode()
+    assert 'type="date" name="first_day" value="2024-06-01"' in edit
+    delivery = client.get(f"/points/{point.pk}/deliveries/new/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in delivery
+    assert client_for(cast.outsider).get(f"/points/{point.pk}/deliveries/new/").status_code == 404
+
+
 def test_seasonal_page(cast, client_for):
     url = reverse("points:market_seasonal")
     client = client_for(cast.county_admin)
@@ -198,6 +217,9 @@ def test_public_question_has_no_phone(cast, market, point, friday):
     assert MASKED not in html and "1122" not in html
     full = anonymous.get(url, {"q": "周五有大葱吗"})
     assert full.status_code == 200 and "<html" in full.content.decode()
+    # Without JavaScript the answer is a page of its own, headed by the point it belongs to.
+    back = reverse("point_public", args=[point.pk])
+    assert f'<h1><a href="{back}">{point.name}</a></h1>' in full.content.decode()
     assert (
         anonymous.get(reverse("point_public_market_ask", args=[999999]), {"q": "x"}).status_code
         == 404

@@ -161,6 +161,21 @@ def test_pages_show_suggestion_status_and_mask_numbers_in_minutes(cast, point, c
     assert "已提交" in text
 
 
+def test_suggestions_link_to_the_concern_only_for_those_who_may_open_it(cast, point, client_for):
+    meeting = _record(cast, point)
+    links = [f'href="/concerns/{s.concern_id}/"' for s in meeting.suggestions.all()]
+    secretary = page(client_for(cast.secretary), f"/points/meetings/{meeting.pk}/")
+    assert all(link in secretary.content.decode() for link in links)
+    # The evaluator reads the meeting but not the concerns: the codes show, unlinked.
+    shown = page(client_for(cast.evaluator), f"/points/meetings/{meeting.pk}/")
+    text = shown.content.decode()
+    assert shown.status_code == 200
+    assert not any(link in text for link in links)
+    for s in meeting.suggestions.all():
+        assert s.concern.receipt_code in text
+        assert client_for(cast.evaluator).get(f"/concerns/{s.concern_id}/").status_code == 404
+
+
 def test_form_adds_rows_without_saving_then_records(cast, point, client_for):
     client = client_for(cast.secretary)
     assert page(client, "/points/meetings/new/").status_code == 200

@@ -254,6 +254,26 @@ def test_one_tap_report_from_the_visit_page(cast, client_for):
     assert concern.receipt_code in page(client, f"/points/visits/{visit.pk}/").content.decode()
 
 
+def test_visit_page_links_the_concern_only_for_those_who_may_open_it(cast, client_for):
+    visit = _visit(cast)
+    concern = visit_raise_concern(
+        actor=cast.grid_worker,
+        visit=visit,
+        category=Category.objects.get(code="WJ"),
+        description=visit.findings,
+    )
+    link = f'href="/concerns/{concern.pk}/"'
+    assert (
+        link in page(client_for(cast.grid_worker), f"/points/visits/{visit.pk}/").content.decode()
+    )
+    shown = page(client_for(cast.evaluator), f"/points/visits/{visit.pk}/")
+    assert shown.status_code == 200
+    assert concern.receipt_code in shown.content.decode()
+    assert link not in shown.content.decode()
+    assert client_for(cast.evaluator).get(f"/concerns/{concern.pk}/").status_code == 404
+    assert page(client_for(cast.outsider), f"/points/visits/{visit.pk}/").status_code == 404
+
+
 def test_household_search_stays_in_the_workers_grids(cast, client_for):
     outside_household(cast)
     client = client_for(cast.grid_worker)

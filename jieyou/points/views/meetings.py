@@ -22,6 +22,7 @@ from .records_forms import (
     SuggestionForm,
     add_action_error,
     compounds_in,
+    openable_concerns,
     require_keeper,
     suggestion_rows,
 )
@@ -68,11 +69,15 @@ def meeting_detail(request, pk):
     meeting = access.get_or_404(records.meeting_detail_for(user), pk=pk)
     can_keep = may_keep(user, meeting.community)
     form = SuggestionForm(community=meeting.community) if can_keep else None
-    return render(
-        request,
-        "points/meeting_detail.html",
-        {"meeting": meeting, "form": form, "can_keep": can_keep},
-    )
+    suggestions = meeting.suggestions.all()
+    context = {
+        "meeting": meeting,
+        "suggestions": suggestions,
+        "openable": openable_concerns(user, [s.concern_id for s in suggestions]),
+        "form": form,
+        "can_keep": can_keep,
+    }
+    return render(request, "points/meeting_detail.html", context)
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jieyou.concerns import scope as concern_scope
 from jieyou.concerns.models import Category, Concern
 from jieyou.people import access
 from jieyou.places.models import Area
@@ -61,6 +62,12 @@ def require_keeper(user) -> list[Area]:
     if not kept:
         raise Http404
     return kept
+
+
+def openable_concerns(user, ids) -> set[int]:
+    """Of these concerns, the ones whose page the user may open: a meeting or visit is seen
+    more widely (evaluators, the whole community) than the concerns raised from it."""
+    return set(concern_scope.concerns_for(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 class PlaceChoiceField(forms.ModelChoiceField):

@@ -22,7 +22,7 @@ from jieyou.people import access
 from ..actions import visits as actions
 from ..queries import records
 from ..scope import communities_for
-from .records_forms import VisitConcernForm, VisitForm, add_action_error
+from .records_forms import VisitConcernForm, VisitForm, add_action_error, openable_concerns
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 30
@@ -155,9 +155,11 @@ def visit_detail(request, pk):
         actions.may_visit(user)
         and actions.households_to_visit(user).filter(pk=visit.household_id).exists()
     )
+    concerns = list(visit.concerns.select_related("category").order_by("submitted_at"))
     context = {
         "visit": visit,
-        "concerns": visit.concerns.select_related("category").order_by("submitted_at"),
+        "concerns": concerns,
+        "openable": openable_concerns(user, [c.pk for c in concerns]),
         "form": VisitConcernForm(visit=visit) if can_report else None,
     }
     return render(request, "points/visit_detail.html", context)
