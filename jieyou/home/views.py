@@ -30,6 +30,7 @@ CARE_LIST_LIMIT = 50
 TASK_LIST_LIMIT = 5
 SUGGESTION_LIST_LIMIT = 5
 EVENT_LIST_LIMIT = 10
+MARKET_PRODUCT_LIMIT = 8
 
 
 @login_required
@@ -112,10 +113,10 @@ def _grid_worker(user, staff):
 
 def _open_suggestions(user):
     suggestions = point_records.open_suggestions_for(user)
-    return {
-        "open_suggestions": suggestions[:SUGGESTION_LIST_LIMIT],
-        "open_suggestions_count": suggestions.count(),
-    }
+    # One row more than shown says whether counting them all is needed.
+    shown = list(suggestions[: SUGGESTION_LIST_LIMIT + 1])
+    count = len(shown) if len(shown) <= SUGGESTION_LIST_LIMIT else suggestions.count()
+    return {"open_suggestions": shown[:SUGGESTION_LIST_LIMIT], "open_suggestions_count": count}
 
 
 def _grid_worker_points(user, my_grids, today):
@@ -147,12 +148,15 @@ def _next_market(user, today):
     day = min(found)
     held = [m for m in markets if days[m.pk] == day]
     lines = market_queries.registrations_on(held, day)
+    products = dict.fromkeys(row.name for line in lines for row in line.product_rows.all())
     return {
         "day": day,
         "label": market_words.day_label(day),
         "days_left": market_words.days_left_phrase((day - today).days),
         "markets": held,
         "vendors": len({line.vendor_id for line in lines}),
+        "products": list(products)[:MARKET_PRODUCT_LIMIT],
+        "more_products": len(products) > MARKET_PRODUCT_LIMIT,
     }
 
 
@@ -170,7 +174,7 @@ def _community_points(user, staff, today):
         "meeting_sentence": point_figures.meeting_figures(
             area=community, start=start, end=end
         ).sentence(),
-        "figures_period": {"from": start.isoformat(), "to": end.isoformat()},
+        "figures_period": {"year": today.year, "from": start.isoformat(), "to": end.isoformat()},
         "week_events": events.select_related("point").order_by("starts_at", "pk")[
             :EVENT_LIST_LIMIT
         ],

@@ -52,7 +52,7 @@ def test_secretary_sees_community_figures_and_grids_without_worker(cast, client_
 
 def test_county_admin_sees_per_community_counts(cast, client_for, django_assert_max_num_queries):
     client = client_for(cast.county_admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("home"))
     rows = {a.name: a for a in response.context["county_rows"]}
     assert rows["明珠社区"].n_residents == 2
