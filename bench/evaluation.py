@@ -10,8 +10,8 @@ figures table; the ballots are spread over the subjects and groups (a few groups
 样本不足). The rows are bulk-inserted (no actions: the load is not what is measured).
 
 - measured: `actions.scoring.cycle_score` — gathering, scoring with the bootstrap intervals
-  (1,000 resamples per subject), ranks and ties, and writing every Measurement and Result
-  with its breakdown, in one transaction, audited;
+  (1,000 resamples per subject), ranks and ties, and writing every Result with its
+  breakdown (the numbers behind every point), in one transaction, audited;
 - floor: loading the same rows (the verified figures and the ballot counts per subject, group
   and answer) plus one NumPy weighted sum of the attainments.
 
@@ -268,7 +268,7 @@ def main() -> None:
     from django.db import connection
 
     from jieyou.evaluation.actions.scoring import cycle_score
-    from jieyou.evaluation.models import Measurement, Result
+    from jieyou.evaluation.models import Result
 
     seconds, (cycle, evaluator) = timed(lambda: build(args.subjects, args.indicators, args.ballots))
     print(
@@ -284,7 +284,14 @@ def main() -> None:
         seconds, results = timed(lambda: cycle_score(actor=evaluator, cycle=cycle))
         runs.append(seconds)
     assert figures == args.subjects * args.indicators and ballots == args.ballots
-    measurements = Measurement.objects.filter(subject__cycle=cycle).count()
+    with connection.cursor() as cursor:
+        size = (
+            "octet_length(breakdown::text)"
+            if connection.vendor == "postgresql"
+            else "length(CAST(breakdown AS BLOB))"
+        )
+        cursor.execute(f"SELECT avg({size}) FROM evaluation_result")
+        (size,) = cursor.fetchone()
     stored = Result.objects.filter(subject__cycle=cycle)
     insufficient = sum(
         not g["sufficient"] for r in results for g in r.breakdown["survey"]["groups"]
@@ -292,7 +299,7 @@ def main() -> None:
     tied = len({r.tie_group for r in results})
     print(
         f"results: {stored.count():,} (version {stored.first().version}), "
-        f"measurements: {measurements:,}, groups 样本不足: {insufficient:,}, "
+        f"breakdown {size / 1024:.1f} KiB each, groups 样本不足: {insufficient:,}, "
         f"tie groups: {tied:,}, totals {min(r.total for r in results):.1f}"
         f"–{max(r.total for r in results):.1f}"
     )

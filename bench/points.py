@@ -107,6 +107,7 @@ def build(args) -> None:
     from jieyou.people.models import Household
     from jieyou.places.models import Area, Grid
     from jieyou.points import products as vocabulary
+    from jieyou.points import tally
     from jieyou.points.models import (
         Event,
         Market,
@@ -219,6 +220,8 @@ def build(args) -> None:
                     )
         _bulk(Visit, visits)
         del visits
+        # Written in bulk, past visit_record: the rollup the figures read is made here.
+        tally.rebuild()
         deliveries = [
             ServiceDelivery(
                 service=s,

@@ -12,6 +12,17 @@ def pytest_configure(config):
     settings.JIEYOU_SMS_BACKEND = "jieyou.core.sms.MemoryBackend"
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request with the English cookie leaves English active in the thread (LocaleMiddleware
+    activates and never resets); every test starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

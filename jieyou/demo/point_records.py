@@ -28,6 +28,7 @@ from jieyou.core import audit
 from jieyou.people.models import Household, Resident, Staff, Unit
 from jieyou.places.models import Area, Grid
 from jieyou.places.queries import under_paths
+from jieyou.points import tally
 from jieyou.points.actions import events as event_actions
 from jieyou.points.actions import meetings as meeting_actions
 from jieyou.points.actions import volunteers as volunteer_actions
@@ -403,6 +404,8 @@ def _visits(created: Counter, cast: _Cast, *, seed: int) -> None:
         audit.record("demo.visits_load", detail={"seed": seed, "created": len(unique)})
     created["visits"] += len(unique)
     _pigeon_visit(created, seed=seed)
+    # Written in bulk, past visit_record: the rollup the figures read is filled here.
+    tally.count_visits(Visit.objects.filter(client_key__startswith=f"{VISIT_KEY}:{seed}:"))
 
 
 def _pigeon_visit(created: Counter, *, seed: int) -> None:

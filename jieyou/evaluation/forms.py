@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jieyou.core.widgets import DateInput
 from jieyou.party.models import PartyOrg
 from jieyou.party.queries import FIGURES as PARTY_FIGURES
 from jieyou.people.models import Unit
@@ -20,10 +21,6 @@ from jieyou.places.models import Area
 
 from .actions.inspections import CRITERIA
 from .models import Cycle, Dimension, Indicator, RaterGroup, Scheme, Subject
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DateTimeInput(forms.DateTimeInput):

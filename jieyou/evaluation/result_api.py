@@ -20,7 +20,7 @@ from .models import Appeal, Cycle, Indicator, Result
 from .setup_api import Refused, refused
 from .views.public import public_rows, published_cycle
 from .views.results import SCORABLE, ranking
-from .views.sheet import with_labels
+from .views.sheet import explained
 
 router = Router(tags=["政绩考核·结果"])
 SHOWN = (Cycle.Status.PUBLISHED, Cycle.Status.LOCKED)
@@ -208,7 +208,7 @@ def _breakdown(result: Result) -> dict:
         "cycle_id": cycle.pk,
         "cycle": cycle.name,
         "status": cycle.status,
-        "breakdown": with_labels(result.breakdown),
+        "breakdown": explained(result),
     }
 
 

@@ -10,19 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jieyou.core.validators import normalize_id_number, normalize_phone
+from jieyou.core.widgets import DateInput
 
 from . import actions, scope
 from .models import PartyActivity, PartyMember
-
-
-class DateInput(forms.DateInput):
-    """A date picker; its value is always ISO (the zh-hans input format 2024/06/01 would leave
-    the browser's picker empty)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _date(label, **kwargs):

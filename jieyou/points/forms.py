@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jieyou.core.widgets import DateInput
 from jieyou.people import access
 from jieyou.people.models import Staff
 from jieyou.places.models import Area
@@ -27,16 +28,6 @@ WEEKDAY_CHOICES = [
     ("6", gettext_lazy("周六")),
     ("7", gettext_lazy("周日")),
 ]
-
-
-class DateInput(forms.DateInput):
-    """A date picker; its value is always ISO (the zh-hans input format 2024/06/01 would leave
-    the browser's picker empty)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):

@@ -484,3 +484,35 @@ class ServiceDelivery(models.Model):
 
     def __str__(self):
         return f"{self.service} {self.day}"
+
+
+class VisitTally(models.Model):
+    """The months of a year in which a household was visited, per grid the visits were
+    recorded for: bit m - 1 of `months` for month m.
+
+    Households visited over a year of a county would otherwise be the distinct households
+    among every visit of the year; from here they are the rows of the year, about one per
+    household (bench/points.py). The visits stay the record: the rows are written by
+    `actions.visits.visit_record` in the visit's transaction and rebuilt from the visits by
+    `manage.py points_tally` (points.tally). Visits are never edited or deleted; an action
+    that did either would have to rebuild these rows."""
+
+    # Indexed by the unique key, which starts with it.
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Indexed by visit_tally_grid, which starts with it.
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    months = models.PositiveSmallIntegerField(_("走访月份"), default=0)
+
+    class Meta:
+        verbose_name = _("入户走访月度统计")
+        verbose_name_plural = _("入户走访月度统计")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "grid", "year"], name="visit_tally_key")
+        ]
+        indexes = [models.Index(fields=["grid", "year"], name="visit_tally_grid")]
+
+    def __str__(self):
+        return f"{self.household_id} {self.grid_id} {self.year} {self.months:012b}"

@@ -1,25 +1,28 @@
 """Scoring a cycle: gather every subject's figures, inspections and ballot counts, score them
-all with `composite.score`, and keep the result with the numbers behind every point
-(Measurement rows and Result.breakdown, which the score sheet shows).
+all with `composite.score`, and keep one Result per subject whose breakdown holds the numbers
+behind every point (the score sheet reads it back with views/sheet.py `explained`).
 
 Gathering reads each kind of row in one query per cycle (verified figures, inspections,
-ballot counts, upheld appeals); only record-based indicators ask `sources.measure` per
-subject. An upheld appeal's corrections (actions/publication.py) are applied on top of the
-records they correct, which stay as they were: a corrected reported figure counts the value
-the appeal decided, a set-aside inspection neither scores nor replaces a figure.
+ballot counts, upheld appeals) into NumPy arrays of one row per subject and one column per
+indicator of its scheme; only record-based indicators ask `sources.measure_all` per subject.
+An upheld appeal's corrections (actions/publication.py) are applied on top of the records
+they correct, which stay as they were: a corrected reported figure counts the value the appeal
+decided, a set-aside inspection neither scores nor replaces a figure.
 
-Results are written in bulk, keeping each subject's Result id and counting its version up:
-the old rows are deleted and the new ones inserted in one statement per thousand rows (COPY on
-PostgreSQL), since Django's bulk_create spends longer preparing 400,000 Measurement rows than
-the database takes to store them. Everything per subject and indicator that does not depend on
-the subject (labels, weights, targets) is computed once per scheme.
+Each number is stored once, in the breakdown (layout 2, see `_Scheme` and `_variable`): the
+scheme's columns as scored, then per subject one list entry per indicator for what it
+counted and scored, and the exceptions (figures replaced by an inspection or an appeal, the
+provenance of record-based figures) keyed by indicator. What follows from these (a cell's
+score, its value added, a dimension's score, the labels and the notes) is worked out when a
+sheet is shown. Results are written in bulk, keeping each subject's Result id and counting its
+version up: the old rows are deleted and the new ones inserted (COPY on PostgreSQL, multi-row
+INSERTs elsewhere).
 """
 
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
@@ -38,17 +41,16 @@ from ..models import (
     Cycle,
     Indicator,
     Inspection,
-    Measurement,
     RaterGroup,
     ReportedFigure,
     Result,
-    Subject,
+    Scheme,
 )
 from ..scope import require_manager
-from ..scoring import value_added
 
 CAP = 1.2
-BATCH = 2000
+# The breakdown's layout: views/sheet.py reads this one and, as they were, the older ones.
+LAYOUT = 2
 FORMULA = gettext_lazy(
     "总分 = Σ(来源权重 × 来源得分) ÷ Σ(有得分来源的权重)；"
     "定量得分 = 100 × Σ(维度权重 × 指标权重 × 完成度) ÷ Σ(有数据指标的权重)，封顶100；"
@@ -71,7 +73,7 @@ NOTES = {
 
 @lru_cache(maxsize=8)
 def _texts(language: str) -> dict[str, str]:
-    """The notes in one language, translated once per run rather than once per cell."""
+    """The notes in one language, translated once per sheet rather than once per cell."""
     with translation.override(language):
         return {k: str(v) for k, v in NOTES.items()}
 
@@ -80,65 +82,64 @@ def texts() -> dict[str, str]:
     return _texts(translation.get_language() or "zh-hans")
 
 
-@dataclass
-class _Column:
-    indicator: Indicator
-    dimension_weight: float
-    weight: float  # within the dimension × the dimension's weight
-    labels: dict = field(default_factory=dict)  # the indicator's fixed entries in a breakdown
-    dimension: dict = field(default_factory=dict)  # its dimension's fixed entries
+# One encoder for every row: json.dumps with options builds a new one per call.
+ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _labels(indicator: Indicator) -> dict:
-    """The indicator's fixed entries kept in every breakdown: its numbers. Its names (name,
-    kind, visibility, unit …) are read from the indicator when a sheet is shown (views/sheet.py
-    `with_labels`): an indicator in use by a cycle is not edited, and ten thousand copies of
-    the same words would be most of the bytes written."""
-    return {
-        "id": indicator.pk,
-        "code": indicator.code,
-        "source_code": indicator.source,
-        "weight": float(indicator.weight),
-        "target": indicator.target,
-        "floor": indicator.floor,
-    }
+class _Scheme:
+    """A scheme's indicators in column order, as arrays for scoring, and the part of every
+    breakdown of its subjects that is the same for all of them, encoded once:
 
+    indicators, dimension_of, source, weight (within the dimension), target, floor — one
+    entry per indicator; dimensions — id, code, weight and AHP CR of each."""
 
-class _Figure(NamedTuple):
-    """The columns of a verified reported figure that scoring reads."""
+    def __init__(self, scheme, cycle: Cycle):
+        dimensions = list(scheme.dimensions.prefetch_related("indicators"))
+        pairs = [(d, i) for d in dimensions for i in d.indicators.all()]
+        self.indicators = [i for _d, i in pairs]
+        self.ids = [i.pk for i in self.indicators]
+        self.weights = np.array([float(d.weight) * float(i.weight) for d, i in pairs], dtype=float)
+        self.target = np.array([i.target for i in self.indicators], dtype=float)
+        self.floor = np.array([i.floor for i in self.indicators], dtype=float)
+        self.reported = np.array(
+            [i.source == Indicator.Source.REPORTED for i in self.indicators], dtype=bool
+        )
+        self.records = [i for i in self.indicators if i.source != Indicator.Source.REPORTED]
+        self.position = {pk: n for n, pk in enumerate(self.ids)}
+        self._order = np.argsort(np.array(self.ids, dtype=np.int64))
+        self._sorted = np.array(self.ids, dtype=np.int64)[self._order]
+        self.fixed = {
+            "layout": LAYOUT,
+            "indicators": self.ids,
+            "dimension_of": [d.pk for d, _i in pairs],
+            "source": [i.source for i in self.indicators],
+            "weight": [float(i.weight) for i in self.indicators],
+            "target": [i.target for i in self.indicators],
+            "floor": [i.floor for i in self.indicators],
+            "dimensions": [
+                {
+                    "id": d.pk,
+                    "code": d.code,
+                    "weight": float(d.weight),
+                    "cr": None if d.ahp_cr is None else float(d.ahp_cr),
+                }
+                for d in dimensions
+            ],
+            "source_weights": {
+                "quantitative": float(cycle.quantitative_weight),
+                "inspection": float(cycle.inspection_weight),
+                "survey": float(cycle.survey_weight),
+            },
+        }
+        # The encoded object without its closing brace, to be continued per subject.
+        self.fixed_text = ENCODER.encode(self.fixed)[:-1]
 
-    pk: int
-    baseline: float | None
-    value: float
-    entered_by_id: int
-    verified_by_id: int
-
-
-def _columns(scheme) -> list[_Column]:
-    columns = []
-    for dimension in scheme.dimensions.prefetch_related("indicators"):
-        for indicator in dimension.indicators.all():
-            columns.append(
-                _Column(
-                    indicator,
-                    float(dimension.weight),
-                    float(dimension.weight) * float(indicator.weight),
-                    _labels(indicator),
-                    {
-                        "id": dimension.pk,
-                        "code": dimension.code,
-                        "name": str(dimension.get_code_display()),
-                        "weight": float(dimension.weight),
-                        "cr": None if dimension.ahp_cr is None else float(dimension.ahp_cr),
-                    },
-                )
-            )
-    return columns
-
-
-def _attainment(actual: float, indicator: Indicator) -> float:
-    share = (actual - indicator.floor) / (indicator.target - indicator.floor)
-    return min(max(share, 0.0), CAP)
+    def columns_of(self, indicator_ids: np.ndarray) -> np.ndarray:
+        """The column of each indicator id; -1 for one not in the scheme."""
+        at = np.minimum(np.searchsorted(self._sorted, indicator_ids), max(len(self._sorted) - 1, 0))
+        if not len(self._sorted):
+            return np.full(len(indicator_ids), -1, dtype=np.int64)
+        return np.where(self._sorted[at] == indicator_ids, self._order[at], -1)
 
 
 @dataclass
@@ -197,103 +198,119 @@ def _inspections(cycle: Cycle, set_aside: dict | None = None):
     return by_subject, observed
 
 
-def _measure(
-    subject: Subject,
-    column: _Column,
-    figures: dict,
-    observed: dict,
-    corrected: dict | None = None,
-    measured: dict | None = None,
-    note: dict | None = None,
-) -> dict:
-    """One cell: the figure counted for a subject and an indicator, where it came from, and
-    its attainment (None when there is no figure and the indicator is left out). `measured`
-    holds the subject's record-based figures read at once (sources.measure_all)."""
-    indicator = column.indicator
-    note = note or texts()
-    row = {
-        "indicator": indicator.pk,
-        "baseline": None,
-        "reported": None,
-        "observed": None,
-        "corrected": None,
-        "actual": None,
-        "distorted": False,
-        "provenance": {},
-    }
-    if indicator.source == Indicator.Source.REPORTED:
-        figure = figures.get((subject.pk, indicator.pk))
-        correction = (corrected or {}).get((subject.pk, indicator.pk))
-        if figure is None and correction is None:
-            row["provenance"] = {"note": note["missing"]}
-            row["attainment"] = 0.0
-            return row
-        if figure is not None:
-            row.update(baseline=figure.baseline, reported=figure.value, actual=figure.value)
-            row["provenance"] = {
-                "figure": figure.pk,
-                "entered_by": figure.entered_by_id,
-                "verified_by": figure.verified_by_id,
-            }
-            if figure.pk in observed:
-                value, inspection = observed[figure.pk]
-                row.update(observed=value, actual=value, distorted=True)
-                row["provenance"]["inspection"] = inspection
-                row["provenance"]["note"] = note["distorted"]
-        if correction is not None:
-            value, appeal = correction
-            row.update(corrected=value, actual=value)
-            row["provenance"]["appeal"] = appeal
-            row["provenance"]["note"] = note["corrected"]
-    else:
-        measured = (measured or {}).get(indicator.pk) or sources.measure(subject, indicator)
-        row.update(baseline=measured.baseline, actual=measured.value)
-        row["provenance"] = measured.provenance
-    if row["actual"] is None:
-        row["attainment"] = None
-        row["provenance"] = {**row["provenance"], "note": note["no_data"]}
-    else:
-        row["attainment"] = _attainment(row["actual"], indicator)
-    return row
+def _verified_figures(cycle: Cycle) -> np.ndarray:
+    """Every verified reported figure of the cycle: rows of (subject id, indicator id, figure
+    id, value, baseline), a missing baseline as NaN."""
+    rows = list(
+        ReportedFigure.objects.filter(subject__cycle=cycle, status=ReportedFigure.Status.VERIFIED)
+        .order_by()
+        .values_list("subject_id", "indicator_id", "pk", "value", "baseline")
+    )
+    return np.array(rows, dtype=float).reshape(len(rows), 5)
 
 
-def _records(subject: Subject, columns: list[_Column]) -> dict:
-    """The subject's record-based figures, the concern rates read once for all of them."""
-    wanted = [c.indicator for c in columns if c.indicator.source != Indicator.Source.REPORTED]
-    return sources.measure_all(subject, wanted) if wanted else {}
-
-
-def _gather(cycle: Cycle, subjects: list[Subject], groups: list[RaterGroup]):
-    verified = ReportedFigure.objects.filter(
-        subject__cycle=cycle, status=ReportedFigure.Status.VERIFIED
-    ).order_by()
-    figures = {
-        (subject_id, indicator_id): _Figure(*rest)
-        for subject_id, indicator_id, *rest in verified.values_list(
-            "subject_id",
-            "indicator_id",
-            "pk",
-            "baseline",
-            "value",
-            "entered_by_id",
-            "verified_by_id",
-        ).iterator(chunk_size=20_000)
-    }
-    corrections = _corrections(cycle)
-    inspections, observed = _inspections(cycle, corrections.set_aside)
+def _ballot_counts(cycle: Cycle, subject_ids: np.ndarray, groups: list[RaterGroup]) -> np.ndarray:
+    """Subjects × groups × answers (composite.ANSWERS order)."""
     group_position = {g.pk: i for i, g in enumerate(groups)}
     answer_position = {a: i for i, a in enumerate(composite.ANSWERS)}
-    subject_position = {s.pk: i for i, s in enumerate(subjects)}
-    counts = np.zeros((len(subjects), len(groups), len(composite.ANSWERS)), dtype=np.int64)
-    tally = (
+    counts = np.zeros((len(subject_ids), len(groups), len(composite.ANSWERS)), dtype=np.int64)
+    tally = list(
         Ballot.objects.filter(subject__cycle=cycle)
         .values_list("subject_id", "group_id", "overall")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for subject_id, group_id, overall, n in tally:
-        counts[subject_position[subject_id], group_position[group_id], answer_position[overall]] = n
-    return figures, inspections, observed, counts, corrections
+    if tally:
+        subject_ids_of, group_ids, answers, n = zip(*tally, strict=True)
+        rows = np.searchsorted(subject_ids, np.array(subject_ids_of))
+        counts[
+            rows,
+            [group_position[g] for g in group_ids],
+            [answer_position[a] for a in answers],
+        ] = n
+    return counts
+
+
+@dataclass
+class _Table:
+    """One scheme's subjects (rows) by its indicators (columns): what each cell counted."""
+
+    actual: np.ndarray  # the figure counted; NaN: none
+    attainment: np.ndarray  # NaN: no figure, left out
+    baseline: np.ndarray
+    figure: np.ndarray  # the verified reported figure's id; 0: none
+    replaced: list  # per row: {indicator id: {reported, observed, inspection, corrected, appeal}}
+    records: list  # per row: {indicator id: provenance} of the record-based indicators
+
+
+def _table(scheme: _Scheme, rows, position, figures, observed, corrections, subjects_for):
+    """The cells of one scheme's subjects, `rows` of the cycle's (`position`: subject id → row);
+    `figures` holds their verified figures as arrays (row, column, figure id, value, baseline).
+    Keys by indicator are strings, as JSON keeps them."""
+    local = np.full(len(position), -1, dtype=np.int64)
+    local[rows] = np.arange(len(rows))
+    shape = (len(rows), len(scheme.ids))
+    reported = np.full(shape, np.nan)
+    baseline = np.full(shape, np.nan)
+    figure = np.zeros(shape, dtype=np.int64)
+    at, column, figure_id, value, figure_baseline = figures
+    reported[local[at], column] = value
+    baseline[local[at], column] = figure_baseline
+    figure[local[at], column] = figure_id
+    actual = reported.copy()
+    replaced = [{} for _r in rows]
+    # 数据失真: an inspection's observed value replaces the reported one.
+    if observed:
+        wanted = np.array(list(observed), dtype=np.int64)
+        for r, c in zip(*np.nonzero(np.isin(figure, wanted)), strict=True):
+            value_seen, inspection = observed[int(figure[r, c])]
+            actual[r, c] = value_seen
+            replaced[r][str(scheme.ids[c])] = {
+                "reported": float(reported[r, c]),
+                "observed": value_seen,
+                "inspection": inspection,
+            }
+    # An upheld appeal's value replaces both.
+    for (subject_id, indicator_id), (value_set, appeal) in corrections.items():
+        c = scheme.position.get(indicator_id)
+        if subject_id not in position or c is None or not scheme.reported[c]:
+            continue
+        r = local[position[subject_id]]
+        if r < 0:
+            continue
+        actual[r, c] = value_set
+        cell = replaced[r].setdefault(str(indicator_id), {})
+        if figure[r, c]:
+            cell.setdefault("reported", float(reported[r, c]))
+        cell.update(corrected=value_set, appeal=appeal)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        attainment = np.clip((actual - scheme.floor) / (scheme.target - scheme.floor), 0.0, CAP)
+    # A reported figure not reported (or not verified) counts 0.
+    attainment[np.isnan(actual) & scheme.reported] = 0.0
+    records = [{} for _r in rows]
+    if scheme.records:
+        for n, subject in enumerate(subjects_for(rows)):
+            for pk, measured in sources.measure_all(subject, scheme.records).items():
+                c = scheme.position[pk]
+                records[n][str(pk)] = measured.provenance
+                if measured.value is not None:
+                    actual[n, c] = measured.value
+                    attainment[n, c] = _attainment(measured.value, scheme, c)
+                if measured.baseline is not None:
+                    baseline[n, c] = measured.baseline
+    return _Table(actual, attainment, baseline, figure, replaced, records)
+
+
+def _attainment(actual: float, scheme: _Scheme, c: int) -> float:
+    floor, target = scheme.floor[c], scheme.target[c]
+    return float(np.clip((actual - floor) / (target - floor), 0.0, CAP))
+
+
+def _nullable(values: np.ndarray, missing: np.ndarray) -> list:
+    """Rows of plain values, None where missing (for JSON)."""
+    out = values.astype(object)
+    out[missing] = None
+    return out.tolist()
 
 
 @transaction.atomic
@@ -304,68 +321,85 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == Cycle.Status.LOCKED:
         raise EvaluationError(_("考核周期已锁定，不能重新计分"))
-    # What sources.measure reads of a subject comes with it, not one query per subject.
-    subjects = list(
-        cycle.subjects.select_related("scheme", "cycle", "area", "unit", "party_org").order_by("pk")
-    )
-    if any(s.user_id == actor.pk for s in subjects):
+    listed = list(cycle.subjects.order_by("pk").values_list("pk", "scheme_id", "user_id", "name"))
+    if any(user_id == actor.pk for _pk, _scheme, user_id, _name in listed):
         raise EvaluationError(_("被考核人不能操作与本人考核有关的数据"))
-    if not subjects:
+    if not listed:
         raise EvaluationError(_("本周期还没有考核对象"))
-    note = texts()
+    subject_ids = np.array([row[0] for row in listed], dtype=np.int64)
+    scheme_of = np.array([row[1] for row in listed], dtype=np.int64)
+    position = {pk: n for n, pk in enumerate(subject_ids.tolist())}
     groups = list(cycle.rater_groups.order_by("pk"))
-    for group in groups:
-        group.label = str(group.get_kind_display())
-    figures, inspections, observed, counts, corrections = _gather(cycle, subjects, groups)
+    corrections = _corrections(cycle)
+    inspections, observed = _inspections(cycle, corrections.set_aside)
+    counts = _ballot_counts(cycle, subject_ids, groups)
+    figures = _verified_figures(cycle)
+    figure_rows = np.searchsorted(subject_ids, figures[:, 0].astype(np.int64))
+    figure_indicators = figures[:, 1].astype(np.int64)
+
+    def subjects_for(rows):
+        # What sources.measure reads of a subject comes with it, not one query per subject.
+        found = cycle.subjects.filter(pk__in=subject_ids[rows].tolist()).select_related(
+            "scheme", "cycle", "area", "unit", "party_org"
+        )
+        return list(found.order_by("pk"))
 
     # Once per scheme, not once per subject: the columns are the same for all its subjects.
     schemes = {
-        pk: _columns(scheme) for pk, scheme in {s.scheme_id: s.scheme for s in subjects}.items()
+        scheme.pk: _Scheme(scheme, cycle)
+        for scheme in Scheme.objects.filter(pk__in=set(scheme_of.tolist())).order_by("pk")
     }
-    source_weights = (
-        float(cycle.quantitative_weight),
-        float(cycle.inspection_weight),
-        float(cycle.survey_weight),
-    )
-    outcome_of = {}
-    rows_of = {}
-    for scheme_id, columns in schemes.items():
-        members = [i for i, s in enumerate(subjects) if s.scheme_id == scheme_id]
-        rows = []
-        for i in members:
-            records = _records(subjects[i], columns)
-            rows.append(
-                [
-                    _measure(subjects[i], c, figures, observed, corrections.figures, records, note)
-                    for c in columns
-                ]
-            )
-        attainment = np.array(
-            [[np.nan if r["attainment"] is None else r["attainment"] for r in row] for row in rows],
-            dtype=float,
-        ).reshape(len(members), len(columns))
+    total = np.full(len(listed), np.nan)
+    low, high = total.copy(), total.copy()
+    parts = np.full((len(listed), 3), np.nan)  # 定量, 实看, 民评
+    group_index = np.full(counts.shape[:2], np.nan)
+    sufficient = np.zeros(counts.shape[:2], dtype=bool)
+    tables = {}
+    for scheme_id, scheme in schemes.items():
+        rows = np.flatnonzero(scheme_of == scheme_id)
+        mine = np.isin(figure_rows, rows)
+        columns = scheme.columns_of(figure_indicators[mine])
+        usable = columns >= 0
+        usable[usable] &= scheme.reported[columns[usable]]
+        table = _table(
+            scheme,
+            rows,
+            position,
+            (
+                figure_rows[mine][usable],
+                columns[usable],
+                figures[mine, 2][usable].astype(np.int64),
+                figures[mine, 3][usable],
+                figures[mine, 4][usable],
+            ),
+            observed,
+            corrections.figures,
+            subjects_for,
+        )
+        tables[scheme_id] = (rows, table)
         inspection = np.array(
-            [_inspection_mean(inspections.get(subjects[i].pk, [])) for i in members], dtype=float
+            [_inspection_mean(inspections.get(int(subject_ids[r]), [])) for r in rows],
+            dtype=float,
         )
         outcome = composite.score(
             composite.Inputs(
-                attainment=attainment,
-                indicator_weights=np.array([c.weight for c in columns], dtype=float),
+                attainment=table.attainment,
+                indicator_weights=scheme.weights,
                 inspection=inspection,
-                ballots=counts[members],
+                ballots=counts[rows],
                 group_weights=np.array([float(g.weight) for g in groups], dtype=float),
-                source_weights=source_weights,
+                source_weights=(
+                    float(cycle.quantitative_weight),
+                    float(cycle.inspection_weight),
+                    float(cycle.survey_weight),
+                ),
                 min_ballots=cycle.min_ballots,
             ),
-            keys=np.array([subjects[i].pk for i in members]),
+            keys=subject_ids[rows],
         )
-        for position, i in enumerate(members):
-            outcome_of[i] = (outcome, position)
-            rows_of[i] = rows[position]
-
-    total = np.array([outcome_of[i][0].total[outcome_of[i][1]] for i in range(len(subjects))])
-    low = np.array([outcome_of[i][0].low[outcome_of[i][1]] for i in range(len(subjects))])
-    high = np.array([outcome_of[i][0].high[outcome_of[i][1]] for i in range(len(subjects))])
+        total[rows], low[rows], high[rows] = outcome.total, outcome.low, outcome.high
+        parts[rows] = np.stack([outcome.quantitative, outcome.inspection, outcome.survey], axis=1)
+        group_index[rows], sufficient[rows] = outcome.group_index, outcome.sufficient
     rank, tie = composite.ranks_and_ties(total, low, high)
 
     now = timezone.now()
@@ -375,63 +409,63 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
         .order_by()
         .values_list("subject_id", "pk", "version")
     }
-    measurements = []
+    surveys = _surveys(cycle, groups, counts, group_index, sufficient)
+    bands = sorted(cycle.grade_bands.items(), key=lambda item: -item[1])
+    texts_of = [None] * len(listed)
+    breakdowns = [None] * len(listed)
+    for scheme_id, (rows, table) in tables.items():
+        scheme = schemes[scheme_id]
+        variables = _variable(table, scheme, inspections, subject_ids[rows])
+        for r, variable in zip(rows.tolist(), variables, strict=True):
+            variable["survey"] = surveys[r]
+            # The scheme's part was encoded once; each subject's continues it.
+            texts_of[r] = scheme.fixed_text + "," + ENCODER.encode(variable)[1:]
+            breakdowns[r] = {**scheme.fixed, **variable}
+    rounded = [[_round(v) for v in row] for row in np.column_stack([parts, total, low, high])]
     results = []
-    for i, subject in enumerate(subjects):
-        outcome, p = outcome_of[i]
-        columns = schemes[subject.scheme_id]
-        for column, row in zip(columns, rows_of[i], strict=True):
-            measurements.append(
-                (
-                    subject.pk,
-                    column.indicator.pk,
-                    row["baseline"],
-                    row["reported"],
-                    row["observed"],
-                    row["actual"],
-                    None if row["attainment"] is None else row["attainment"] * 100,
-                    row["distorted"],
-                    row["provenance"],
-                )
-            )
-        result = _result(
-            cycle,
-            subject,
-            outcome,
-            p,
-            rank=int(rank[i]),
-            tie=int(tie[i]),
-            breakdown=_breakdown(
-                cycle,
-                columns,
-                rows_of[i],
-                inspections.get(subject.pk, []),
-                zip(groups, counts[i], strict=True),
-                outcome,
-                p,
-                note,
-            ),
-            now=now,
-        )
+    for r, (pk, _scheme, _user, _name) in enumerate(listed):
+        quantitative, inspection, survey, total_r, low_r, high_r = rounded[r]
         # The same row id for the same subject, one version up.
-        result.pk, version = kept.get(subject.pk, (None, 0))
-        result.version = version + 1
-        results.append(result)
+        result_id, version = kept.get(pk, (None, 0))
+        grade = _grade(total_r, bands) if total_r is not None else ""
+        straddles = total_r is not None and _grade(low_r, bands) != _grade(high_r, bands)
+        results.append(
+            Result(
+                id=result_id,
+                subject_id=pk,
+                quantitative=quantitative,
+                inspection=inspection,
+                survey=survey,
+                total=total_r,
+                low=low_r,
+                high=high_r,
+                grade=grade,
+                straddles=straddles,
+                rank=int(rank[r]),
+                tie_group=int(tie[r]),
+                ballots=int(counts[r].sum()),
+                breakdown=breakdowns[r],
+                computed_at=now,
+                version=version + 1,
+            )
+        )
     # Replaced whole: nothing refers to these rows.
-    Measurement.objects.filter(subject__cycle=cycle).delete()
     Result.objects.filter(subject__cycle=cycle).delete()
-    _insert(Measurement, MEASUREMENT_FIELDS, measurements)
-    fields = ("id", *RESULT_FIELDS)
-    _insert(Result, fields, [[getattr(r, f) for f in fields] for r in results if r.pk])
-    new = [r for r in results if not r.pk]
-    _insert(Result, RESULT_FIELDS, [[getattr(r, f) for f in RESULT_FIELDS] for r in new])
+    stored = ("id", *RESULT_FIELDS)
+    _insert(
+        Result,
+        stored,
+        [_values(r, stored, texts_of[n]) for n, r in enumerate(results) if r.pk],
+    )
+    new = [(n, r) for n, r in enumerate(results) if not r.pk]
+    _insert(Result, RESULT_FIELDS, [_values(r, RESULT_FIELDS, texts_of[n]) for n, r in new])
     if new:
         ids = dict(
-            Result.objects.filter(subject_id__in=[r.subject_id for r in new]).values_list(
+            Result.objects.filter(subject_id__in=[r.subject_id for _n, r in new]).values_list(
                 "subject_id", "pk"
             )
         )
-        for r in new:
+        for _n, r in new:
             r.pk = ids[r.subject_id]
     audit.record(
         "evaluation.score",
@@ -439,24 +473,82 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
         obj=cycle,
         detail={
             "reason": reason,
-            "subjects": len(subjects),
-            "totals": {s.name: _round(r.total) for s, r in zip(subjects, results, strict=True)},
+            "subjects": len(listed),
+            "totals": {name: r.total for (_pk, _s, _u, name), r in zip(listed, results, strict=True)},
         },
     )
     return sorted(results, key=lambda r: (r.rank, r.subject_id))
 
 
-MEASUREMENT_FIELDS = (
-    "subject_id",
-    "indicator_id",
-    "baseline",
-    "reported",
-    "observed",
-    "actual",
-    "score",
-    "distorted",
-    "provenance",
-)
+def _surveys(cycle: Cycle, groups, counts, group_index, sufficient) -> list[dict]:
+    """Per subject: its ballot counts and index per rater group, never a ballot."""
+    names = [str(g.get_kind_display()) for g in groups]
+    weights = [float(g.weight) for g in groups]
+    scored = counts[..., :3].sum(axis=-1).tolist()
+    index = _nullable(group_index, np.isnan(group_index))
+    out = []
+    for answers, scored_row, index_row, sufficient_row in zip(
+        counts.tolist(), scored, index, sufficient.tolist(), strict=True
+    ):
+        rows = []
+        for g, group in enumerate(groups):
+            rows.append(
+                {
+                    "kind": group.kind,
+                    "name": names[g],
+                    "weight": weights[g],
+                    "n": sum(answers[g]),
+                    # The sample the index stands on: 不了解 is counted in n but not scored.
+                    "scored": scored_row[g],
+                    "counts": dict(zip(composite.ANSWERS, answers[g], strict=True)),
+                    "sufficient": sufficient_row[g],
+                    "index": None if index_row[g] is None else round(index_row[g], 4),
+                }
+            )
+        out.append(
+            {
+                "groups": rows,
+                "ballots": sum(map(sum, answers)),
+                "min_ballots": cycle.min_ballots,
+            }
+        )
+    return out
+
+
+def _variable(table: _Table, scheme: _Scheme, inspections: dict, subject_ids) -> list[dict]:
+    """Per subject, the part of its breakdown that is its own: per indicator (scheme order)
+    actual, attainment, baseline and figure; replaced (figures counted at an inspection's or an
+    appeal's value) and records (how record-based figures were counted), by indicator id; its
+    inspections."""
+    missing = np.isnan(table.actual)
+    actual = _nullable(table.actual, missing)
+    attainment = _nullable(table.attainment, np.isnan(table.attainment))
+    baseline = _nullable(table.baseline, np.isnan(table.baseline))
+    figure = _nullable(table.figure, table.figure == 0)
+    out = []
+    for n, subject_id in enumerate(subject_ids.tolist()):
+        out.append(
+            {
+                "actual": actual[n],
+                "attainment": attainment[n],
+                "baseline": baseline[n],
+                "figure": figure[n],
+                "replaced": table.replaced[n],
+                "records": table.records[n],
+                "inspections": inspections.get(subject_id, []),
+            }
+        )
+    return out
+
+
+def _grade(value: float, bands: list[tuple[str, float]]) -> str:
+    """composite.grade with the bands sorted once."""
+    for name, bound in bands:
+        if value >= bound:
+            return name
+    return "较差"
+
+
 RESULT_FIELDS = (
     "subject_id",
     "quantitative",
@@ -475,38 +567,33 @@ RESULT_FIELDS = (
     "version",
 )
 ROWS_PER_INSERT = 500
-# One encoder for every row: json.dumps with options builds a new one per call.
-ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _values(result: Result, names: tuple[str, ...], breakdown: str) -> list:
+    """A result's column values, its breakdown already encoded."""
+    return [breakdown if n == "breakdown" else getattr(result, n) for n in names]
 
 
 def _insert(model, names: tuple[str, ...], rows: list) -> None:
-    """INSERT rows of plain values (JSON fields as Python objects) into the model's table:
-    COPY on PostgreSQL, multi-row INSERTs elsewhere. The values are what the fields would
-    store; only JSON and datetimes need converting."""
+    """INSERT rows of plain values (JSON fields as encoded text) into the model's table: COPY
+    on PostgreSQL, multi-row INSERTs elsewhere. Only datetimes need converting."""
     if not rows:
         return
     meta = model._meta
     fields = [meta.get_field(n) for n in names]
     columns = [f.column for f in fields]
-    json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     time_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
     ops = connection.ops
-
-    def prepared(row):
-        row = list(row)
-        for i in json_at:
-            row[i] = ENCODER.encode(row[i])
+    for row in rows:
         for i in time_at:
             row[i] = ops.adapt_datetimefield_value(row[i])
-        return row
-
     table = ops.quote_name(meta.db_table)
     quoted = ", ".join(ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(prepared(row))
+                    copy.write_row(row)
             return
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         per = max(1, min(ROWS_PER_INSERT, 999 // len(columns)))
@@ -514,7 +601,7 @@ def _insert(model, names: tuple[str, ...], rows: list) -> None:
             chunk = rows[start : start + per]
             cursor.execute(
                 f"INSERT INTO {table} ({quoted}) VALUES " + ", ".join([one] * len(chunk)),
-                [v for row in chunk for v in prepared(row)],
+                [v for row in chunk for v in row],
             )
 
 
@@ -525,97 +612,3 @@ def _inspection_mean(inspections: list[dict]) -> float:
 
 def _round(value) -> float | None:
     return None if value is None or np.isnan(value) else round(float(value), 2)
-
-
-def _result(cycle, subject, outcome, p, *, rank, tie, breakdown, now) -> Result:
-    total = _round(outcome.total[p])
-    low, high = _round(outcome.low[p]), _round(outcome.high[p])
-    bands = cycle.grade_bands
-    grade = composite.grade(total, bands) if total is not None else ""
-    straddles = total is not None and composite.grade(low, bands) != composite.grade(high, bands)
-    ballots = int(breakdown["survey"]["ballots"])
-    fields = {
-        "quantitative": _round(outcome.quantitative[p]),
-        "inspection": _round(outcome.inspection[p]),
-        "survey": _round(outcome.survey[p]),
-        "total": total,
-        "low": low,
-        "high": high,
-        "grade": grade,
-        "straddles": straddles,
-        "rank": rank,
-        "tie_group": tie,
-        "ballots": ballots,
-        "breakdown": breakdown,
-        "computed_at": now,
-    }
-    return Result(subject=subject, version=1, **fields)
-
-
-def _breakdown(cycle, columns, rows, inspections, group_counts, outcome, p, note=None) -> dict:
-    """Everything the score sheet explains, in plain numbers (JSON)."""
-    dimensions = {}
-    for column, row in zip(columns, rows, strict=True):
-        indicator = column.indicator
-        entry = dimensions.get(column.dimension["id"])
-        if entry is None:
-            entry = dimensions[column.dimension["id"]] = {**column.dimension, "indicators": []}
-        added = None
-        if row["baseline"] is not None and row["actual"] is not None:
-            added = value_added(
-                row["baseline"], row["actual"], cost=indicator.direction == Indicator.Direction.COST
-            )
-        entry["indicators"].append(
-            {
-                **column.labels,
-                "baseline": row["baseline"],
-                "reported": row["reported"],
-                "observed": row["observed"],
-                "corrected": row["corrected"],
-                "actual": row["actual"],
-                "attainment": row["attainment"],
-                "score": None if row["attainment"] is None else round(row["attainment"] * 100, 2),
-                "value_added": added,
-                "distorted": row["distorted"],
-                "provenance": row["provenance"],
-            }
-        )
-    for entry in dimensions.values():
-        present = [i for i in entry["indicators"] if i["attainment"] is not None]
-        weight = sum(i["weight"] for i in present)
-        entry["score"] = (
-            round(100 * sum(i["weight"] * i["attainment"] for i in present) / weight, 2)
-            if weight
-            else None
-        )
-    survey_groups = []
-    ballots = 0
-    for g, (group, answers) in enumerate(group_counts):
-        n = int(answers.sum())
-        ballots += n
-        index = outcome.group_index[p, g]
-        survey_groups.append(
-            {
-                "kind": group.kind,
-                "name": group.label,
-                "weight": float(group.weight),
-                "n": n,
-                # The sample the index stands on: 不了解 is counted in n but not scored.
-                "scored": int(answers[:3].sum()),
-                "counts": dict(zip(composite.ANSWERS, map(int, answers), strict=True)),
-                "sufficient": bool(outcome.sufficient[p, g]),
-                "index": None if np.isnan(index) else round(float(index), 4),
-            }
-        )
-    return {
-        "formula": (note or texts())["formula"],
-        "source_weights": {
-            "quantitative": float(cycle.quantitative_weight),
-            "inspection": float(cycle.inspection_weight),
-            "survey": float(cycle.survey_weight),
-        },
-        "dimensions": list(dimensions.values()),
-        "inspections": inspections,
-        "survey": {"groups": survey_groups, "ballots": ballots, "min_ballots": cycle.min_ballots},
-        "interval": {"low": _round(outcome.low[p]), "high": _round(outcome.high[p])},
-    }

@@ -4,7 +4,7 @@ inspections; anonymous surveys; results, publication and appeals."""
 from .cycle import Cycle, Dimension, Indicator, RaterGroup, Scheme, Subject
 from .figures import Evidence, ReportedFigure
 from .inspections import Inspection, InspectionPhoto, InspectionPlan, InspectionTask
-from .results import Appeal, Measurement, Result
+from .results import Appeal, Result
 from .surveys import Ballot, Invitation, SurveySignal, SurveyToken
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "InspectionPlan",
     "InspectionTask",
     "Invitation",
-    "Measurement",
     "RaterGroup",
     "ReportedFigure",
     "Result",

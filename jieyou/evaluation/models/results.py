@@ -7,31 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from .cycle import Indicator, Subject
 
 
-class Measurement(models.Model):
-    """One indicator's figure for one subject at the last scoring: where it came from
-    (records, a verified report, an inspection that replaced it) and what it scored."""
-
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="measurements")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    baseline = models.FloatField(null=True, blank=True)
-    reported = models.FloatField(null=True, blank=True)
-    observed = models.FloatField(null=True, blank=True)
-    actual = models.FloatField(null=True, blank=True)
-    score = models.FloatField(null=True, blank=True)
-    distorted = models.BooleanField(default=False)
-    # How the figure was counted: the query, the filters and the record ids or counts.
-    provenance = models.JSONField(default=dict)
-
-    class Meta:
-        ordering = ["subject_id", "indicator_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["subject", "indicator"], name="measurement_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.subject} · {self.indicator}"
-
-
 class Result(models.Model):
     subject = models.OneToOneField(Subject, on_delete=models.CASCADE, related_name="result")
     quantitative = models.FloatField(_("定量得分"), null=True)
@@ -47,7 +22,10 @@ class Result(models.Model):
     # Subjects whose intervals overlap share a tie group and are shown as tied.
     tie_group = models.PositiveIntegerField(null=True)
     ballots = models.PositiveIntegerField(_("有效票数"), default=0)
-    # Everything the score sheet shows: weights, CR, formulas, per-group survey figures.
+    # The numbers behind every point, each kept once (actions/scoring.py, layout 2): the
+    # scheme's columns as scored, per indicator the figure counted and its attainment and
+    # where it came from, the inspections and the survey groups' counts. The score sheet
+    # (views/sheet.py `explained`) works out the rest.
     breakdown = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)

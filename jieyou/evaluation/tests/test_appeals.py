@@ -13,6 +13,7 @@ from jieyou.evaluation.actions import publication
 from jieyou.evaluation.actions.scoring import cycle_score
 from jieyou.evaluation.errors import EvaluationError
 from jieyou.evaluation.models import Appeal, Indicator, Inspection, ReportedFigure, Result
+from jieyou.evaluation.views.sheet import explained
 
 from . import scored
 from .conftest import pdf
@@ -95,7 +96,10 @@ def test_an_upheld_appeal_corrects_the_figure_rescores_and_is_audited(
     assert decided.status == Appeal.Status.UPHELD and decided.decided_by == cast.evaluator
     assert after.version == before.version + 1
     row = next(
-        i for d in after.breakdown["dimensions"] for i in d["indicators"] if i["id"] == greening.pk
+        i
+        for d in explained(after)["dimensions"]
+        for i in d["indicators"]
+        if i["id"] == greening.pk
     )
     assert (row["reported"], row["observed"], row["corrected"], row["actual"]) == (
         4200,

@@ -15,12 +15,12 @@ from jieyou.evaluation.models import (
     Ballot,
     Cycle,
     Inspection,
-    Measurement,
     ReportedFigure,
     Result,
     Scheme,
     Subject,
 )
+from jieyou.evaluation.views.sheet import explained
 from jieyou.testing.personal_data import assert_no_personal_numbers
 
 
@@ -56,9 +56,14 @@ def test_the_demo_cycle_tells_the_whole_story(loaded):
 
     [distorted] = Inspection.objects.filter(task__plan__cycle=cycle, distorted=True)
     figure = distorted.task.figure
-    measured = Measurement.objects.get(subject=figure.subject, indicator=figure.indicator)
-    assert measured.distorted and measured.actual == distorted.observed_value
-    assert measured.reported == figure.value > distorted.observed_value
+    measured = next(
+        i
+        for d in explained(Result.objects.get(subject=figure.subject))["dimensions"]
+        for i in d["indicators"]
+        if i["id"] == figure.indicator_id
+    )
+    assert measured["distorted"] and measured["actual"] == distorted.observed_value
+    assert measured["reported"] == figure.value > distorted.observed_value
 
     results = list(Result.objects.filter(subject__cycle=cycle).order_by("rank"))
     assert len(results) == 7 and results[0].rank == 1

@@ -8,7 +8,8 @@ from jieyou.core.models import AuditEntry
 from jieyou.evaluation.actions import setup
 from jieyou.evaluation.actions.scoring import cycle_score
 from jieyou.evaluation.errors import EvaluationError
-from jieyou.evaluation.models import Measurement, RaterGroup, Result, Subject
+from jieyou.evaluation.models import RaterGroup, Result, Subject
+from jieyou.evaluation.views.sheet import explained
 
 from . import scored
 
@@ -26,7 +27,7 @@ def built(cast, cycle, subject):
 
 
 def by_code(result) -> dict:
-    return {i["code"]: i for d in result.breakdown["dimensions"] for i in d["indicators"]}
+    return {i["code"]: i for d in explained(result)["dimensions"] for i in d["indicators"]}
 
 
 def test_a_cycle_scored_from_records_figures_inspections_and_ballots(cast, cycle, subject, built):
@@ -54,8 +55,13 @@ def test_a_cycle_scored_from_records_figures_inspections_and_ballots(cast, cycle
     assert groups["public"]["n"] == 21 and groups["public"]["scored"] == 20
     assert not groups["departments"]["sufficient"] and groups["departments"]["n"] == 5
     assert result.low < result.total < result.high
-    measurement = Measurement.objects.get(subject=subject, indicator_id=greening["id"])
-    assert (measurement.reported, measurement.observed, measurement.actual) == (4200, 3000, 3000)
+    # The sheet reads from the database what scoring computed, each number stored once.
+    stored = Result.objects.get(subject=subject)
+    assert explained(stored) == explained(result)
+    assert stored.breakdown["replaced"] == {
+        str(greening["id"]): {"reported": 4200, "observed": 3000, "inspection": built.pk}
+    }
+    assert len(stored.breakdown["actual"]) == len(stored.breakdown["indicators"]) == 5
     entry = AuditEntry.objects.get(action="evaluation.score", object_id=str(cycle.pk))
     assert entry.detail["reason"] == "首次计分"
     assert entry.detail["totals"] == {subject.name: result.total}
@@ -69,7 +75,7 @@ def test_scoring_again_keeps_the_row_and_counts_the_version(cast, cycle, subject
     stored = Result.objects.get(subject=subject)
     # Ten departmental ballots now: (5 × 1 + 5 × 0) / 10 = 0.5, weighed 0.4 beside 0.84.
     assert stored.survey == pytest.approx(100 * (0.6 * 0.84 + 0.4 * 0.5))
-    assert Measurement.objects.filter(subject=subject).count() == 5
+    assert len(by_code(stored)) == 5 and by_code(stored)["greening"]["actual"] == 3000
 
 
 def _subject(cast, cycle, scheme, name, area, party_org):

@@ -181,7 +181,7 @@ def test_the_pdf_and_the_workbook_carry_the_sheet(cast, client_for, subject, res
 
 
 def test_formula_text_in_the_workbook_is_neutralised(cast, client_for, subject, result):
-    first = result.breakdown["dimensions"][0]["indicators"][0]["id"]
+    first = result.breakdown["indicators"][0]
     Indicator.objects.filter(pk=first).update(name='=HYPERLINK("http://x")')
     xlsx = client_for(cast.evaluator).get(f"/evaluation/subjects/{subject.pk}/sheet.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content))["指标"].iter_rows(values_only=True))

@@ -23,7 +23,9 @@ from jieyou.core import audit
 from jieyou.people import access
 
 from .. import composite, scope, sheet_pdf, sheet_xlsx
-from ..models import Appeal, Cycle, Indicator, ReportedFigure, Result, Subject
+from ..actions.scoring import LAYOUT, texts
+from ..models import Appeal, Cycle, Dimension, Indicator, ReportedFigure, Result, Subject
+from ..scoring import value_added
 
 SHOWN = (Cycle.Status.PUBLISHED, Cycle.Status.LOCKED)
 SRC = Indicator.Source
@@ -66,12 +68,10 @@ def readable_result(user, subject_id) -> Result:
     return access.get_or_404(found.select_related(*related), subject_id=subject_id)
 
 
-def with_labels(breakdown: dict) -> dict:
-    """The breakdown with each indicator's names (name, kind, visibility, direction, unit,
-    source), which scoring leaves out of the stored numbers; read from the indicators."""
-    rows = [i for d in breakdown.get("dimensions", []) for i in d["indicators"]]
-    labels = {
+def _labels(indicators) -> dict[int, dict]:
+    return {
         i.pk: {
+            "code": i.code,
             "name": i.name,
             "kind": str(i.get_kind_display()),
             "visibility": str(i.get_visibility_display()),
@@ -79,14 +79,115 @@ def with_labels(breakdown: dict) -> dict:
             "unit": i.unit,
             "source": str(i.get_source_display()),
         }
-        for i in Indicator.objects.filter(pk__in=[r["id"] for r in rows])
+        for i in indicators
     }
+
+
+def with_labels(breakdown: dict) -> dict:
+    """A breakdown stored before layout 2 (one dict per indicator, its names left out), with
+    each indicator's names read from the indicators."""
+    rows = [i for d in breakdown.get("dimensions", []) for i in d["indicators"]]
+    labels = _labels(Indicator.objects.filter(pk__in=[r["id"] for r in rows]))
     return {
         **breakdown,
         "dimensions": [
             {**d, "indicators": [{**labels.get(i["id"], {}), **i} for i in d["indicators"]]}
             for d in breakdown.get("dimensions", [])
         ],
+    }
+
+
+def _dimension_name(code: str) -> str:
+    try:
+        return str(Dimension.Code(code).label)
+    except ValueError:
+        return code
+
+
+def explained(result: Result) -> dict:
+    """The result's breakdown as the sheet, the workbook and the API show it: per dimension and
+    indicator the figures counted (reported → observed → corrected), attainment, score, value
+    added and provenance, with the indicator's names, the weights, the formula and the
+    interval. Scoring stores each number once (actions/scoring.py, layout 2); what follows
+    from them is worked out here the way scoring works it out."""
+    b = result.breakdown or {}
+    if b.get("layout") != LAYOUT:
+        return with_labels(b)
+    notes = texts()
+    ids = b["indicators"]
+    found = {i.pk: i for i in Indicator.objects.filter(pk__in=ids)}
+    labels = _labels(found.values())
+    people = {
+        pk: (entered, verified)
+        for pk, entered, verified in ReportedFigure.objects.filter(
+            pk__in=[f for f in b["figure"] if f]
+        ).values_list("pk", "entered_by_id", "verified_by_id")
+    }
+    dimensions = {
+        d["id"]: {**d, "name": _dimension_name(d["code"]), "indicators": []}
+        for d in b["dimensions"]
+    }
+    replaced, records = b.get("replaced", {}), b.get("records", {})
+    for n, pk in enumerate(ids):
+        actual, attainment = b["actual"][n], b["attainment"][n]
+        baseline, figure = b["baseline"][n], b["figure"][n]
+        row = {
+            "id": pk,
+            **labels.get(pk, {}),
+            "source_code": b["source"][n],
+            "weight": b["weight"][n],
+            "target": b["target"][n],
+            "floor": b["floor"][n],
+            "baseline": baseline,
+            "reported": None,
+            "observed": None,
+            "corrected": None,
+            "actual": actual,
+            "attainment": attainment,
+            "score": None if attainment is None else round(attainment * 100, 2),
+            "value_added": None,
+            "distorted": False,
+        }
+        if b["source"][n] == SRC.REPORTED:
+            cell = replaced.get(str(pk), {})
+            provenance = {}
+            if figure:
+                entered, verified = people.get(figure, (None, None))
+                provenance = {"figure": figure, "entered_by": entered, "verified_by": verified}
+                row["reported"] = cell.get("reported", actual)
+            if "observed" in cell:
+                row.update(observed=cell["observed"], distorted=True)
+                provenance.update(inspection=cell["inspection"], note=notes["distorted"])
+            if "corrected" in cell:
+                row["corrected"] = cell["corrected"]
+                provenance.update(appeal=cell["appeal"], note=notes["corrected"])
+            if not figure and "corrected" not in cell:
+                provenance = {"note": notes["missing"]}
+        else:
+            provenance = records.get(str(pk), {})
+            if actual is None:
+                provenance = {**provenance, "note": notes["no_data"]}
+        row["provenance"] = provenance
+        if baseline is not None and actual is not None:
+            indicator = found.get(pk)
+            cost = indicator is not None and indicator.direction == Indicator.Direction.COST
+            row["value_added"] = value_added(baseline, actual, cost=cost)
+        dimensions[b["dimension_of"][n]]["indicators"].append(row)
+    for d in dimensions.values():
+        present = [i for i in d["indicators"] if i["attainment"] is not None]
+        weight = sum(i["weight"] for i in present)
+        d["score"] = (
+            round(100 * sum(i["weight"] * i["attainment"] for i in present) / weight, 2)
+            if weight
+            else None
+        )
+    return {
+        "formula": notes["formula"],
+        "source_weights": b["source_weights"],
+        "dimensions": [d for d in dimensions.values() if d["indicators"]],
+        "inspections": b.get("inspections", []),
+        "survey": b.get("survey", {}),
+        "interval": {"low": result.low, "high": result.high},
     }
 
 
@@ -277,7 +378,7 @@ def _ties(result: Result) -> dict:
 def build(result: Result, viewer: Viewer) -> dict:
     """Everything the page, the PDF and the workbook show, in plain values."""
     subject, cycle = result.subject, result.subject.cycle
-    b = with_labels(result.breakdown)
+    b = explained(result)
     figure_ids = [
         i["provenance"]["figure"]
         for d in b.get("dimensions", [])

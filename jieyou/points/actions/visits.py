@@ -19,6 +19,7 @@ from jieyou.people.models import Household, Resident, Staff
 from jieyou.people.queries import households_under
 from jieyou.places.models import Grid
 
+from .. import tally
 from ..errors import PointsError
 from ..models import Visit
 
@@ -139,6 +140,7 @@ def visit_record(
                 findings=findings,
                 client_key=client_key,
             )
+            tally.count_visit(visit)
             audit.record(
                 "points.visit_record",
                 actor=actor,

@@ -11,9 +11,12 @@ a town or the county is one query per kind, not one per community.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.db.models import CharField, Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +35,7 @@ from ..models import (
     Vendor,
     VendorRegistration,
     Visit,
+    VisitTally,
     Volunteer,
     VolunteerActivity,
 )
@@ -112,6 +116,72 @@ def visited_households(area: Area, start: date, end: date) -> QuerySet[Household
     return households(area).filter(
         Exists(Visit.objects.filter(household=OuterRef("pk"), visited_on__range=(start, end)))
     )
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def whole_months(start: date, end: date) -> tuple[date, date]:
+    """[first, after): the first days of the months the period [start, end] covers whole;
+    first >= after when it covers none."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end) if (end + timedelta(days=1)).day == 1 else end.replace(day=1)
+    return first, after
+
+
+def _tally(area: Area) -> QuerySet[VisitTally]:
+    """The visit rollup's rows under the area, found as visits() finds the visits."""
+    if area.kind in (Area.Kind.COUNTY, Area.Kind.TOWN, Area.Kind.COMMUNITY):
+        grids = Grid.objects.filter(community__path__startswith=area.path)
+        return VisitTally.objects.filter(grid__in=grids)
+    return VisitTally.objects.filter(household__in=households(area))
+
+
+def _visited_in(months: int) -> GreaterThan:
+    """A rollup row with a visit in one of the months whose bits are set in `months`."""
+    return GreaterThan(F("months").bitand(months), 0)
+
+
+def _in_months(first: date, after: date) -> Q:
+    """Rollup rows with a visit in the months [first, after): a whole year is every row of
+    the year, part of one the rows with one of its months' bits."""
+    last = after - timedelta(days=1)
+    years = []
+    for year in range(first.year, last.year + 1):
+        lo = first.month if year == first.year else 1
+        hi = last.month if year == last.year else 12
+        if (lo, hi) == (1, 12):
+            years.append(Q(year=year))
+        else:
+            bits = sum(1 << (m - 1) for m in range(lo, hi + 1))
+            years.append(Q(_visited_in(bits), year=year))
+    return reduce(or_, years)
+
+
+def visited_count(area: Area, start: date, end: date) -> int:
+    """How many households under the area were visited in the period, the number of
+    visited_households(): the months the period covers whole from the rollup
+    (models.VisitTally, about one row per household and year), the days of a month it
+    covers only in part from the visits; a household found in both counts once."""
+    first, after = whole_months(start, end)
+    found, days = [], [(start, end)]
+    if first < after:
+        found.append(
+            _tally(area).filter(_in_months(first, after)).order_by().values("household_id")
+        )
+        days = [(start, first - timedelta(days=1)), (after, end)]
+    days = [(lo, hi) for lo, hi in days if lo <= hi]
+    if days:
+        found.append(
+            visits(area, start, end)
+            .filter(reduce(or_, (Q(visited_on__range=d) for d in days)))
+            .order_by()
+            .values("household_id")
+        )
+    if len(found) == 1:
+        return found[0].aggregate(n=Count("household_id", distinct=True))["n"]
+    return found[0].union(*found[1:]).count()
 
 
 def meetings(area: Area, start: date, end: date) -> QuerySet[Meeting]:
@@ -259,8 +329,7 @@ class Coverage:
 def visit_coverage(*, area: Area, start: date, end: date) -> Coverage:
     """Households under the area, and how many of them were visited in [start, end]; a
     household visited twice counts once."""
-    visited = visited_households(area, start, end).count()
-    return Coverage.of(households(area).count(), visited)
+    return Coverage.of(households(area).count(), visited_count(area, start, end))
 
 
 # Beyond this many covered areas, a filter of one prefix test per area costs more per row
@@ -272,8 +341,9 @@ def coverage_by_grid_month(grids, year: int) -> dict[tuple[int, int], Coverage]:
     """(grid id, month 1–12) → coverage of the households in the buildings under the areas
     the grid covers, for every grid given and every month of the year.
 
-    Visits are read in one query grouped by building and month (a household is in one
-    building, so distinct households per building add up); the households in one query
+    Visited households are read from the visit rollup (models.VisitTally) in one query
+    grouped by building, a count per month (a household is in one building, so distinct
+    households per building add up); the households in one query
     grouped by building; each building is then added to the grids whose areas contain it.
     For many grids (a county's hundreds) the two queries read every building rather than
     test each row against hundreds of paths, and the buildings outside the grids are
@@ -304,18 +374,23 @@ def coverage_by_grid_month(grids, year: int) -> dict[tuple[int, int], Coverage]:
             totals[grid_id] += n
     visited: dict[tuple[int, int], int] = defaultdict(int)
     rows = (
-        Visit.objects.filter(
-            under_paths(paths, "household__building__path") if few else Q(),
-            visited_on__range=(date(year, 1, 1), date(year, 12, 31)),
+        VisitTally.objects.filter(
+            under_paths(paths, "household__building__path") if few else Q(), year=year
         )
         .order_by()
-        .annotate(building=F("household__building_id"), month=Month("visited_on"))
-        .values_list("building", "month")
-        .annotate(n=Count("household_id", distinct=True))
+        .values_list("household__building_id")
+        .annotate(
+            # Distinct: a household visited for two grids has a row for each.
+            **{
+                f"m{m}": Count("household_id", distinct=True, filter=Q(_visited_in(1 << (m - 1))))
+                for m in range(1, 13)
+            }
+        )
     )
-    for building_id, month, n in rows:
+    for building_id, *per_month in rows:
         for grid_id in grids_of.get(building_id, ()):
-            visited[(grid_id, int(month[5:7]))] += n
+            for month, n in enumerate(per_month, start=1):
+                visited[(grid_id, month)] += n
     return {
         (grid_id, month): Coverage.of(totals.get(grid_id, 0), visited.get((grid_id, month), 0))
         for grid_id in grid_ids
@@ -528,9 +603,7 @@ def community_figures(
         start=start,
         end=end,
         meetings=meeting,
-        coverage=Coverage.of(
-            households(area).count(), visited_households(area, start, end).count()
-        ),
+        coverage=visit_coverage(area=area, start=start, end=end),
         visits=sum(v["visits"] for v in monthly.values()),
         deliveries=sum(v["deliveries"] for v in monthly.values()),
         delivery_people=delivery_people,

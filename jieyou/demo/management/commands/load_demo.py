@@ -6,11 +6,23 @@ from django.core.management.base import BaseCommand, CommandError
 from jieyou.demo import county
 from jieyou.demo.load import load, sign_ins
 
-KINDS = (("areas", "区划"), ("grids", "网格"), ("units", "单位"), ("staff", "工作人员"))
+KINDS = (
+    ("areas", "区划"),
+    ("grids", "网格"),
+    ("units", "单位"),
+    ("staff", "工作人员"),
+    ("service points", "解忧铺"),
+    ("services", "服务项目"),
+    ("vendor registrations", "集市登记"),
+    ("meetings", "议事会议"),
+    ("visits", "入户走访"),
+    ("events", "活动"),
+    ("evaluation cycles", "考核周期"),
+)
 
 
 class Command(BaseCommand):
-    help = "加载演示县（木垒哈萨克自治县）：社区、网格、单位、工作人员和居民；可重复运行"
+    help = "加载演示县（木垒哈萨克自治县）：社区、网格、单位、工作人员、居民、诉求、党建台账、解忧铺和考核；可重复运行"
 
     def add_arguments(self, parser):
         parser.add_argument("--residents", type=int, default=600, help="生成的居民人数（默认 600）")
