@@ -1,7 +1,6 @@
 """Intake pages: the public QR form, staff intake, the 12345 import, /t/ tracking, photos."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jieyou.core.middleware import client_address
+from jieyou.core.limits import over_limit
 from jieyou.people import access
 from jieyou.people import queries as people
 from jieyou.places.models import Area
@@ -31,21 +30,6 @@ STAFF_ROLES = access.RESIDENT_ROLES
 S = Concern.Status
 
 
-def _over_limit(request, bucket: str, limit: int, window: int, *, count: bool = True) -> bool:
-    """Whether this client address has used up `limit` in the current window."""
-    key = f"jieyou:limit:{bucket}:{client_address(request)}"
-    if not count:
-        return (cache.get(key) or 0) >= limit
-    cache.add(key, 0, timeout=window)
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        # The window closed between add and incr: this is the first use of a new one.
-        cache.set(key, 1, timeout=window)
-        used = 1
-    return used > limit
-
-
 def _too_many(request):
     return render(request, "concerns/intake_limited.html", status=429)
 
@@ -64,7 +48,7 @@ def public_form(request, area_id: int):
     if request.method == "GET":
         form = PublicConcernForm(origin=origin)
         return render(request, "concerns/intake_public.html", {"form": form, "origin": origin})
-    if _over_limit(request, "qr", SUBMIT_LIMIT, SUBMIT_WINDOW):
+    if over_limit(request, "qr", SUBMIT_LIMIT, SUBMIT_WINDOW):
         return _too_many(request)
     form = PublicConcernForm(request.POST, request.FILES, origin=origin)
     if form.is_bot:
@@ -221,7 +205,7 @@ def import_orders(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request, code: str):
-    if _over_limit(request, "track", LOOKUP_MISS_LIMIT, LOOKUP_WINDOW, count=False):
+    if over_limit(request, "track", LOOKUP_MISS_LIMIT, LOOKUP_WINDOW, count=False):
         return _too_many(request)
     concern = (
         Concern.objects.select_related("category", "merged_into")
@@ -229,7 +213,7 @@ def track(request, code: str):
         .first()
     )
     if concern is None:
-        _over_limit(request, "track", LOOKUP_MISS_LIMIT, LOOKUP_WINDOW)
+        over_limit(request, "track", LOOKUP_MISS_LIMIT, LOOKUP_WINDOW)
         raise Http404
     error = ""
     if request.method == "POST":

@@ -100,15 +100,13 @@ def score(
     keys = np.asarray(keys)
 
     def interval(block: np.ndarray) -> None:
-        draws = np.zeros((len(block), resamples, *counts.shape[1:]), dtype=np.int64)
+        # Subjects × groups × answers × resamples: each answer's counts lie contiguous.
+        draws = np.zeros((len(block), *counts.shape[1:], resamples), dtype=np.int64)
         for row, s in enumerate(block):
             _draw(draws[row], counts[s], sufficient[s], int(keys[s]))
         replicas = _replica_survey(draws, gw, inputs.level_scores)
-        totals = _combine(
-            np.broadcast_to(quantitative[block, None], replicas.shape),
-            np.broadcast_to(inspection[block, None], replicas.shape),
-            replicas,
-            inputs.source_weights,
+        totals = _weighted_terms(
+            [quantitative[block, None], inspection[block, None], replicas], inputs.source_weights
         )
         low[block], high[block] = _quantiles(totals, (1 - confidence) / 2)
 
@@ -130,21 +128,30 @@ WORKERS = min(4, os.cpu_count() or 1)
 
 def _replica_survey(draws: np.ndarray, gw: np.ndarray, level_scores) -> np.ndarray:
     """民评 (0–100) of each resample (subjects × resamples) from its answer counts
-    (subjects × resamples × groups × answers): `_group_index` and the weighted mean over the
-    groups with a scored answer, written out per answer and per group, which NumPy does
-    far faster than reductions over axes of three or four."""
-    satisfied, basic, unsatisfied = (draws[..., a] for a in range(3))
-    den = (satisfied + basic + unsatisfied).astype(float)
-    num = level_scores[0] * satisfied + level_scores[1] * basic + level_scores[2] * unsatisfied
-    present = den > 0
+    (subjects × groups × answers × resamples): the satisfaction index of each group and their
+    weighted mean, as `_group_index` and `_weighted_mean` compute them (the same sums in the
+    same order), written out per answer and per group because NumPy's reductions over axes of
+    three or four entries cost more than the arithmetic."""
+    indices = []
+    for g in range(draws.shape[1]):
+        satisfied, basic, unsatisfied = (draws[:, g, a] for a in range(3))
+        den = satisfied + basic + unsatisfied
+        num = satisfied * level_scores[0] + basic * level_scores[1] + unsatisfied * level_scores[2]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            indices.append(np.where(den > 0, num / np.where(den > 0, den, 1), np.nan))
+    return _weighted_terms(indices, gw) * FULL_MARKS
+
+
+def _weighted_terms(values: list, weights) -> np.ndarray:
+    """`_weighted_mean` over a short list of arrays (broadcast together) instead of a last
+    axis: Σ w·v / Σ w over the values that are not NaN, NaN if none."""
+    num = den = 0.0
+    for v, w in zip(values, weights, strict=True):
+        present = ~np.isnan(v)
+        num = num + np.where(present, v, 0.0) * w
+        den = den + np.where(present, w, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(present, num / den, 0.0)
-    weight = present * gw
-    weight_sum = weight.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(
-            weight_sum > 0, (index * weight).sum(axis=-1) / weight_sum * FULL_MARKS, np.nan
-        )
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
 def _quantiles(values: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
@@ -160,14 +167,15 @@ def _quantiles(values: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]
 
 
 def _draw(out, counts, sufficient, key) -> None:
-    """Resample each group's raters `len(out)` times into out (resamples × groups × answers):
-    a resample of n raters from answer shares p is one multinomial draw of n over p. Only the
-    groups that count (enough ballots) are drawn: the others stay empty and carry no score."""
+    """Resample each group's raters into out (groups × answers × resamples): a resample of n
+    raters from answer shares p is one multinomial draw of n over p. Only the groups that
+    count (enough ballots) are drawn: the others stay empty and carry no score."""
     drawn = np.flatnonzero(sufficient)
     n = counts[drawn].sum(axis=-1)
     p = np.divide(counts[drawn], n[:, None], dtype=float)
     rng = np.random.default_rng(key)
-    out[:, drawn] = rng.multinomial(n, p, size=(len(out), len(n)))
+    resamples = out.shape[-1]
+    out[drawn] = np.moveaxis(rng.multinomial(n, p, size=(resamples, len(n))), 0, -1)
 
 
 def grade(value: float, bands: dict[str, float]) -> str:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jieyou.core.forms import add_action_error as add_action_error
+from jieyou.core.forms import errors_of as errors_of
 from jieyou.core.widgets import DateInput
 from jieyou.party.models import PartyOrg
 from jieyou.party.queries import FIGURES as PARTY_FIGURES
@@ -49,19 +51,6 @@ class FilesField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data]
         return [super(FilesField, self).clean(f, initial) for f in files if f]
-
-
-def add_action_error(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's error on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
-def errors_of(form: forms.Form) -> dict[str, list[str]]:
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
 
 
 def numeric(**attrs):

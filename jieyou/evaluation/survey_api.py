@@ -11,13 +11,14 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from jieyou.core.limits import over_limit
 from jieyou.people import access
 
 from . import scope
 from .actions import surveys
 from .errors import EvaluationError
 from .models import RaterGroup
-from .views.ballot import CAST_LIMIT, CAST_WINDOW, MISS_LIMIT, MISS_WINDOW, over_limit
+from .views.ballot import CAST_LIMIT, CAST_WINDOW, MISS_LIMIT, MISS_WINDOW
 
 router = Router(tags=["民评"])
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jieyou.core.forms import add_action_error as add_action_error
+from jieyou.core.forms import errors_of as errors_of
 from jieyou.core.validators import normalize_id_number, normalize_phone
 from jieyou.core.widgets import DateInput
 
@@ -18,19 +20,6 @@ from .models import PartyActivity, PartyMember
 
 def _date(label, **kwargs):
     return forms.DateField(label=label, widget=DateInput, initial=timezone.localdate, **kwargs)
-
-
-def add_action_error(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's error on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
-def errors_of(form: forms.Form) -> dict[str, list[str]]:
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
 
 
 class MemberForm(forms.Form):

@@ -7,43 +7,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jieyou.core.forms import add_action_error
+
 from .actions import points as point_actions
 from .actions import services as service_actions
 from .models import Service, ServiceDelivery, ServicePoint, Zone
 
-POINT_FIELDS = [
-    "community",
-    "area",
-    "name",
-    "address",
-    "hours",
-    "contact",
-    "phone",
-    "latitude",
-    "longitude",
-]
+POINT_FIELDS = list(point_actions.POINT_FIELDS)
+# The pinyin keys are filled from the name by the action, never typed.
 SERVICE_FIELDS = [
-    "point",
-    "name",
-    "provider_kind",
-    "provider",
-    "unit",
-    "weekdays",
-    "starts",
-    "ends",
-    "schedule_note",
-    "price_note",
-    "latitude",
-    "longitude",
+    f for f in service_actions.SERVICE_FIELDS if f not in ("name_pinyin", "name_initials")
 ]
-
-
-def _show(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 class PointAdminForm(forms.ModelForm):
@@ -61,7 +35,7 @@ class PointAdminForm(forms.ModelForm):
                 **{key: data.get(key) for key in POINT_FIELDS},
             )
         except ValidationError as error:
-            _show(self, error)
+            add_action_error(self, error)
         return data
 
 
@@ -135,7 +109,7 @@ class ServiceAdminForm(forms.ModelForm):
                 **{key: data.get(key) for key in SERVICE_FIELDS},
             )
         except ValidationError as error:
-            _show(self, error)
+            add_action_error(self, error)
         return data
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jieyou.core.forms import add_action_error as add_action_error
+from jieyou.core.forms import errors_of as errors_of
 from jieyou.core.widgets import DateInput
 from jieyou.people import access
 from jieyou.people.models import Staff
@@ -35,19 +37,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
-
-
-def add_action_error(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's error on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
-
-
-def errors_of(form: forms.Form) -> dict[str, list[str]]:
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
 
 
 def kept_communities(user):

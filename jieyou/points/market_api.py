@@ -150,7 +150,7 @@ class PublicProductAnswerOut(Schema):
     vendors: list[PublicStallOut]
 
 
-class AnswerOut(Schema):
+class _Answer(Schema):
     question: str
     today: date
     text: str
@@ -162,22 +162,14 @@ class AnswerOut(Schema):
     next_day: date | None
     markets: list[str]
     in_season: list[str]
+
+
+class AnswerOut(_Answer):
     products: list[ProductAnswerOut]
     vendors: list[StallOut]
 
 
-class PublicAnswerOut(Schema):
-    question: str
-    today: date
-    text: str
-    asked: str
-    asked_day: date | None
-    day: date | None
-    days_left: int | None
-    closed: str
-    next_day: date | None
-    markets: list[str]
-    in_season: list[str]
+class PublicAnswerOut(_Answer):
     products: list[PublicProductAnswerOut]
     vendors: list[PublicStallOut]
 

@@ -9,14 +9,16 @@ An upheld appeal's corrections (actions/publication.py) are applied on top of th
 they correct, which stay as they were: a corrected reported figure counts the value the appeal
 decided, a set-aside inspection neither scores nor replaces a figure.
 
-Each number is stored once, in the breakdown (layout 2, see `_Scheme` and `_variable`): the
-scheme's columns as scored, then per subject one list entry per indicator for what it
-counted and scored, and the exceptions (figures replaced by an inspection or an appeal, the
-provenance of record-based figures) keyed by indicator. What follows from these (a cell's
-score, its value added, a dimension's score, the labels and the notes) is worked out when a
-sheet is shown. Results are written in bulk, keeping each subject's Result id and counting its
-version up: the old rows are deleted and the new ones inserted (COPY on PostgreSQL, multi-row
-INSERTs elsewhere).
+Each number is stored once (layout 2). A ScoredScheme row per scheme keeps its columns as
+this scoring used them (weights, targets, floors; `_Scheme`); each Result's breakdown keeps
+the subject's own numbers (`_variable`): per indicator, in the columns' order, the figure
+counted, its attainment, its baseline and the reported figure's id; by indicator, the figures
+counted at an inspection's or an appeal's value and the provenance of record-based figures;
+its inspections and survey groups. What follows from these — a cell's score and value added,
+a dimension's score, the labels, the notes — is worked out when a sheet is shown
+(views/sheet.py `explained`). Results are written in bulk, keeping each subject's Result id
+and counting its version up: the old rows are deleted and the new ones inserted (COPY on
+PostgreSQL, multi-row INSERTs elsewhere).
 """
 
 import json
@@ -45,6 +47,7 @@ from ..models import (
     ReportedFigure,
     Result,
     Scheme,
+    ScoredScheme,
 )
 from ..scope import require_manager
 
@@ -87,15 +90,15 @@ ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class _Scheme:
-    """A scheme's indicators in column order, as arrays for scoring, and the part of every
-    breakdown of its subjects that is the same for all of them, encoded once:
-
-    indicators, dimension_of, source, weight (within the dimension), target, floor — one
-    entry per indicator; dimensions — id, code, weight and AHP CR of each."""
+    """A scheme's indicators in column order, as arrays for scoring, and as `columns`, which a
+    ScoredScheme row keeps once for all the scheme's subjects of the cycle: per indicator its
+    id, source, weight within its dimension, target and floor; per dimension its id, code,
+    weight, AHP CR and number of indicators (consecutive columns); the source weights."""
 
     def __init__(self, scheme, cycle: Cycle):
         dimensions = list(scheme.dimensions.prefetch_related("indicators"))
         pairs = [(d, i) for d in dimensions for i in d.indicators.all()]
+        self.scheme = scheme
         self.indicators = [i for _d, i in pairs]
         self.ids = [i.pk for i in self.indicators]
         self.weights = np.array([float(d.weight) * float(i.weight) for d, i in pairs], dtype=float)
@@ -106,12 +109,11 @@ class _Scheme:
         )
         self.records = [i for i in self.indicators if i.source != Indicator.Source.REPORTED]
         self.position = {pk: n for n, pk in enumerate(self.ids)}
-        self._order = np.argsort(np.array(self.ids, dtype=np.int64))
-        self._sorted = np.array(self.ids, dtype=np.int64)[self._order]
-        self.fixed = {
-            "layout": LAYOUT,
+        ids = np.array(self.ids, dtype=np.int64)
+        self._order = np.argsort(ids)
+        self._sorted = ids[self._order]
+        self.columns = {
             "indicators": self.ids,
-            "dimension_of": [d.pk for d, _i in pairs],
             "source": [i.source for i in self.indicators],
             "weight": [float(i.weight) for i in self.indicators],
             "target": [i.target for i in self.indicators],
@@ -122,6 +124,7 @@ class _Scheme:
                     "code": d.code,
                     "weight": float(d.weight),
                     "cr": None if d.ahp_cr is None else float(d.ahp_cr),
+                    "size": len(d.indicators.all()),
                 }
                 for d in dimensions
             ],
@@ -131,15 +134,22 @@ class _Scheme:
                 "survey": float(cycle.survey_weight),
             },
         }
-        # The encoded object without its closing brace, to be continued per subject.
-        self.fixed_text = ENCODER.encode(self.fixed)[:-1]
 
     def columns_of(self, indicator_ids: np.ndarray) -> np.ndarray:
         """The column of each indicator id; -1 for one not in the scheme."""
-        at = np.minimum(np.searchsorted(self._sorted, indicator_ids), max(len(self._sorted) - 1, 0))
         if not len(self._sorted):
             return np.full(len(indicator_ids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._sorted, indicator_ids), len(self._sorted) - 1)
         return np.where(self._sorted[at] == indicator_ids, self._order[at], -1)
+
+
+def scheme_columns(cycle: Cycle, scheme_id: int) -> dict:
+    """The columns a breakdown's lists follow: as the cycle's last scoring kept them, or, for a
+    result without them, the scheme's as they are now."""
+    kept = ScoredScheme.objects.filter(cycle=cycle, scheme_id=scheme_id).first()
+    if kept is not None:
+        return kept.columns
+    return _Scheme(Scheme.objects.get(pk=scheme_id), cycle).columns
 
 
 @dataclass
@@ -283,10 +293,6 @@ def _table(scheme: _Scheme, rows, position, figures, observed, corrections, subj
         if figure[r, c]:
             cell.setdefault("reported", float(reported[r, c]))
         cell.update(corrected=value_set, appeal=appeal)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        attainment = np.clip((actual - scheme.floor) / (scheme.target - scheme.floor), 0.0, CAP)
-    # A reported figure not reported (or not verified) counts 0.
-    attainment[np.isnan(actual) & scheme.reported] = 0.0
     records = [{} for _r in rows]
     if scheme.records:
         for n, subject in enumerate(subjects_for(rows)):
@@ -295,15 +301,14 @@ def _table(scheme: _Scheme, rows, position, figures, observed, corrections, subj
                 records[n][str(pk)] = measured.provenance
                 if measured.value is not None:
                     actual[n, c] = measured.value
-                    attainment[n, c] = _attainment(measured.value, scheme, c)
                 if measured.baseline is not None:
                     baseline[n, c] = measured.baseline
+    # 完成度 = (实际 − 底线) / (目标 − 底线) in [0, CAP]; a record-based figure without data
+    # is left out (NaN), a reported figure not reported or not verified counts 0.
+    with np.errstate(invalid="ignore"):
+        attainment = np.clip((actual - scheme.floor) / (scheme.target - scheme.floor), 0.0, CAP)
+    attainment[np.isnan(actual) & scheme.reported] = 0.0
     return _Table(actual, attainment, baseline, figure, replaced, records)
-
-
-def _attainment(actual: float, scheme: _Scheme, c: int) -> float:
-    floor, target = scheme.floor[c], scheme.target[c]
-    return float(np.clip((actual - floor) / (target - floor), 0.0, CAP))
 
 
 def _nullable(values: np.ndarray, missing: np.ndarray) -> list:
@@ -313,27 +318,25 @@ def _nullable(values: np.ndarray, missing: np.ndarray) -> list:
     return out.tolist()
 
 
-@transaction.atomic
-def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
-    """Score every subject of the cycle and keep the results; run again after any change
-    (a verified figure, an inspection, an upheld appeal). Returns the results by rank."""
-    require_manager(actor)
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.status == Cycle.Status.LOCKED:
-        raise EvaluationError(_("考核周期已锁定，不能重新计分"))
-    listed = list(cycle.subjects.order_by("pk").values_list("pk", "scheme_id", "user_id", "name"))
-    if any(user_id == actor.pk for _pk, _scheme, user_id, _name in listed):
-        raise EvaluationError(_("被考核人不能操作与本人考核有关的数据"))
-    if not listed:
-        raise EvaluationError(_("本周期还没有考核对象"))
-    subject_ids = np.array([row[0] for row in listed], dtype=np.int64)
-    scheme_of = np.array([row[1] for row in listed], dtype=np.int64)
+@dataclass
+class _Scored:
+    """Every subject's outcome, in the cycle's subject order."""
+
+    parts: np.ndarray  # S × (定量, 实看, 民评)
+    total: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    group_index: np.ndarray  # S × G
+    sufficient: np.ndarray  # S × G
+    tables: dict  # scheme id → (rows, _Table)
+
+
+def _score(cycle, schemes, subjects, groups, gathered) -> _Scored:
+    """Build each scheme's table and score its subjects; `subjects` is (ids, scheme ids) in
+    the cycle's order, `gathered` what `_gather` read."""
+    subject_ids, scheme_of = subjects
+    counts, figures, inspections, observed, corrections = gathered
     position = {pk: n for n, pk in enumerate(subject_ids.tolist())}
-    groups = list(cycle.rater_groups.order_by("pk"))
-    corrections = _corrections(cycle)
-    inspections, observed = _inspections(cycle, corrections.set_aside)
-    counts = _ballot_counts(cycle, subject_ids, groups)
-    figures = _verified_figures(cycle)
     figure_rows = np.searchsorted(subject_ids, figures[:, 0].astype(np.int64))
     figure_indicators = figures[:, 1].astype(np.int64)
 
@@ -344,17 +347,15 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
         )
         return list(found.order_by("pk"))
 
-    # Once per scheme, not once per subject: the columns are the same for all its subjects.
-    schemes = {
-        scheme.pk: _Scheme(scheme, cycle)
-        for scheme in Scheme.objects.filter(pk__in=set(scheme_of.tolist())).order_by("pk")
-    }
-    total = np.full(len(listed), np.nan)
-    low, high = total.copy(), total.copy()
-    parts = np.full((len(listed), 3), np.nan)  # 定量, 实看, 民评
-    group_index = np.full(counts.shape[:2], np.nan)
-    sufficient = np.zeros(counts.shape[:2], dtype=bool)
-    tables = {}
+    out = _Scored(
+        parts=np.full((len(subject_ids), 3), np.nan),
+        total=np.full(len(subject_ids), np.nan),
+        low=np.full(len(subject_ids), np.nan),
+        high=np.full(len(subject_ids), np.nan),
+        group_index=np.full(counts.shape[:2], np.nan),
+        sufficient=np.zeros(counts.shape[:2], dtype=bool),
+        tables={},
+    )
     for scheme_id, scheme in schemes.items():
         rows = np.flatnonzero(scheme_of == scheme_id)
         mine = np.isin(figure_rows, rows)
@@ -376,7 +377,7 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
             corrections.figures,
             subjects_for,
         )
-        tables[scheme_id] = (rows, table)
+        out.tables[scheme_id] = (rows, table)
         inspection = np.array(
             [_inspection_mean(inspections.get(int(subject_ids[r]), [])) for r in rows],
             dtype=float,
@@ -397,10 +398,41 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
             ),
             keys=subject_ids[rows],
         )
-        total[rows], low[rows], high[rows] = outcome.total, outcome.low, outcome.high
-        parts[rows] = np.stack([outcome.quantitative, outcome.inspection, outcome.survey], axis=1)
-        group_index[rows], sufficient[rows] = outcome.group_index, outcome.sufficient
-    rank, tie = composite.ranks_and_ties(total, low, high)
+        out.total[rows], out.low[rows], out.high[rows] = outcome.total, outcome.low, outcome.high
+        out.parts[rows] = np.stack(
+            [outcome.quantitative, outcome.inspection, outcome.survey], axis=1
+        )
+        out.group_index[rows], out.sufficient[rows] = outcome.group_index, outcome.sufficient
+    return out
+
+
+@transaction.atomic
+def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
+    """Score every subject of the cycle and keep the results; run again after any change
+    (a verified figure, an inspection, an upheld appeal). Returns the results by rank."""
+    require_manager(actor)
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status == Cycle.Status.LOCKED:
+        raise EvaluationError(_("考核周期已锁定，不能重新计分"))
+    listed = list(cycle.subjects.order_by("pk").values_list("pk", "scheme_id", "user_id", "name"))
+    if any(user_id == actor.pk for _pk, _scheme, user_id, _name in listed):
+        raise EvaluationError(_("被考核人不能操作与本人考核有关的数据"))
+    if not listed:
+        raise EvaluationError(_("本周期还没有考核对象"))
+    subject_ids = np.array([row[0] for row in listed], dtype=np.int64)
+    scheme_of = np.array([row[1] for row in listed], dtype=np.int64)
+    groups = list(cycle.rater_groups.order_by("pk"))
+    corrections = _corrections(cycle)
+    inspections, observed = _inspections(cycle, corrections.set_aside)
+    counts = _ballot_counts(cycle, subject_ids, groups)
+    gathered = (counts, _verified_figures(cycle), inspections, observed, corrections)
+    # Once per scheme, not once per subject: the columns are the same for all its subjects.
+    schemes = {
+        scheme.pk: _Scheme(scheme, cycle)
+        for scheme in Scheme.objects.filter(pk__in=set(scheme_of.tolist())).order_by("pk")
+    }
+    scored = _score(cycle, schemes, (subject_ids, scheme_of), groups, gathered)
+    rank, tie = composite.ranks_and_ties(scored.total, scored.low, scored.high)
 
     now = timezone.now()
     kept = {
@@ -409,64 +441,42 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
         .order_by()
         .values_list("subject_id", "pk", "version")
     }
-    surveys = _surveys(cycle, groups, counts, group_index, sufficient)
-    bands = sorted(cycle.grade_bands.items(), key=lambda item: -item[1])
-    texts_of = [None] * len(listed)
+    surveys = _surveys(cycle, groups, counts, scored.group_index, scored.sufficient)
     breakdowns = [None] * len(listed)
-    for scheme_id, (rows, table) in tables.items():
-        scheme = schemes[scheme_id]
-        variables = _variable(table, scheme, inspections, subject_ids[rows])
+    for scheme_id, (rows, table) in scored.tables.items():
+        variables = _variable(table, scheme_id, inspections, subject_ids[rows])
         for r, variable in zip(rows.tolist(), variables, strict=True):
             variable["survey"] = surveys[r]
-            # The scheme's part was encoded once; each subject's continues it.
-            texts_of[r] = scheme.fixed_text + "," + ENCODER.encode(variable)[1:]
-            breakdowns[r] = {**scheme.fixed, **variable}
-    rounded = [[_round(v) for v in row] for row in np.column_stack([parts, total, low, high])]
+            breakdowns[r] = variable
+    bands = cycle.grade_bands
+    columns = np.column_stack([scored.parts, scored.total, scored.low, scored.high])
     results = []
     for r, (pk, _scheme, _user, _name) in enumerate(listed):
-        quantitative, inspection, survey, total_r, low_r, high_r = rounded[r]
+        quantitative, inspection, survey, total, low, high = (_round(v) for v in columns[r])
         # The same row id for the same subject, one version up.
         result_id, version = kept.get(pk, (None, 0))
-        grade = _grade(total_r, bands) if total_r is not None else ""
-        straddles = total_r is not None and _grade(low_r, bands) != _grade(high_r, bands)
-        results.append(
-            Result(
-                id=result_id,
-                subject_id=pk,
-                quantitative=quantitative,
-                inspection=inspection,
-                survey=survey,
-                total=total_r,
-                low=low_r,
-                high=high_r,
-                grade=grade,
-                straddles=straddles,
-                rank=int(rank[r]),
-                tie_group=int(tie[r]),
-                ballots=int(counts[r].sum()),
-                breakdown=breakdowns[r],
-                computed_at=now,
-                version=version + 1,
-            )
-        )
-    # Replaced whole: nothing refers to these rows.
-    Result.objects.filter(subject__cycle=cycle).delete()
-    stored = ("id", *RESULT_FIELDS)
-    _insert(
-        Result,
-        stored,
-        [_values(r, stored, texts_of[n]) for n, r in enumerate(results) if r.pk],
-    )
-    new = [(n, r) for n, r in enumerate(results) if not r.pk]
-    _insert(Result, RESULT_FIELDS, [_values(r, RESULT_FIELDS, texts_of[n]) for n, r in new])
-    if new:
-        ids = dict(
-            Result.objects.filter(subject_id__in=[r.subject_id for _n, r in new]).values_list(
-                "subject_id", "pk"
-            )
-        )
-        for _n, r in new:
-            r.pk = ids[r.subject_id]
+        values = {
+            "id": result_id,
+            "subject_id": pk,
+            "quantitative": quantitative,
+            "inspection": inspection,
+            "survey": survey,
+            "total": total,
+            "low": low,
+            "high": high,
+            "grade": composite.grade(total, bands) if total is not None else "",
+            "straddles": total is not None
+            and composite.grade(low, bands) != composite.grade(high, bands),
+            "rank": int(rank[r]),
+            "tie_group": int(tie[r]),
+            "ballots": int(counts[r].sum()),
+            "breakdown": breakdowns[r],
+            "computed_at": now,
+            "version": version + 1,
+        }
+        # Positional: Django's quick way to build an instance, ten thousand times.
+        results.append(Result(*(values[name] for name in RESULT_COLUMNS)))
+    _store(cycle, schemes, results, now)
     audit.record(
         "evaluation.score",
         actor=actor,
@@ -474,10 +484,34 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
         detail={
             "reason": reason,
             "subjects": len(listed),
-            "totals": {name: r.total for (_pk, _s, _u, name), r in zip(listed, results, strict=True)},
+            "totals": {
+                name: r.total for (_pk, _s, _u, name), r in zip(listed, results, strict=True)
+            },
         },
     )
     return sorted(results, key=lambda r: (r.rank, r.subject_id))
+
+
+def _store(cycle: Cycle, schemes: dict, results: list[Result], now) -> None:
+    """Replace the cycle's results and scheme columns whole (nothing refers to them), keeping
+    each subject's Result id; a new subject's result gets its id from the insert."""
+    ScoredScheme.objects.filter(cycle=cycle).delete()
+    ScoredScheme.objects.bulk_create(
+        ScoredScheme(cycle=cycle, scheme=s.scheme, columns=s.columns, computed_at=now)
+        for s in schemes.values()
+    )
+    Result.objects.filter(subject__cycle=cycle).delete()
+    _insert(Result, RESULT_COLUMNS, [_values(r, RESULT_COLUMNS) for r in results if r.pk])
+    new = [r for r in results if not r.pk]
+    _insert(Result, RESULT_COLUMNS[1:], [_values(r, RESULT_COLUMNS[1:]) for r in new])
+    if new:
+        ids = dict(
+            Result.objects.filter(subject_id__in=[r.subject_id for r in new]).values_list(
+                "subject_id", "pk"
+            )
+        )
+        for r in new:
+            r.pk = ids[r.subject_id]
 
 
 def _surveys(cycle: Cycle, groups, counts, group_index, sufficient) -> list[dict]:
@@ -515,76 +549,55 @@ def _surveys(cycle: Cycle, groups, counts, group_index, sufficient) -> list[dict
     return out
 
 
-def _variable(table: _Table, scheme: _Scheme, inspections: dict, subject_ids) -> list[dict]:
-    """Per subject, the part of its breakdown that is its own: per indicator (scheme order)
-    actual, attainment, baseline and figure; replaced (figures counted at an inspection's or an
-    appeal's value) and records (how record-based figures were counted), by indicator id; its
-    inspections."""
-    missing = np.isnan(table.actual)
-    actual = _nullable(table.actual, missing)
+def _variable(table: _Table, scheme_id: int, inspections: dict, subject_ids) -> list[dict]:
+    """Per subject, its breakdown but the survey: the scheme whose columns (ScoredScheme) its
+    lists follow; per indicator actual, attainment, baseline and figure; replaced (figures
+    counted at an inspection's or an appeal's value) and records (how record-based figures
+    were counted), by indicator id; its inspections."""
+    actual = _nullable(table.actual, np.isnan(table.actual))
     attainment = _nullable(table.attainment, np.isnan(table.attainment))
     baseline = _nullable(table.baseline, np.isnan(table.baseline))
     figure = _nullable(table.figure, table.figure == 0)
-    out = []
-    for n, subject_id in enumerate(subject_ids.tolist()):
-        out.append(
-            {
-                "actual": actual[n],
-                "attainment": attainment[n],
-                "baseline": baseline[n],
-                "figure": figure[n],
-                "replaced": table.replaced[n],
-                "records": table.records[n],
-                "inspections": inspections.get(subject_id, []),
-            }
-        )
-    return out
+    return [
+        {
+            "layout": LAYOUT,
+            "scheme": scheme_id,
+            "actual": actual[n],
+            "attainment": attainment[n],
+            "baseline": baseline[n],
+            "figure": figure[n],
+            "replaced": table.replaced[n],
+            "records": table.records[n],
+            "inspections": inspections.get(subject_id, []),
+        }
+        for n, subject_id in enumerate(subject_ids.tolist())
+    ]
 
 
-def _grade(value: float, bands: list[tuple[str, float]]) -> str:
-    """composite.grade with the bands sorted once."""
-    for name, bound in bands:
-        if value >= bound:
-            return name
-    return "较差"
-
-
-RESULT_FIELDS = (
-    "subject_id",
-    "quantitative",
-    "inspection",
-    "survey",
-    "total",
-    "low",
-    "high",
-    "grade",
-    "straddles",
-    "rank",
-    "tie_group",
-    "ballots",
-    "breakdown",
-    "computed_at",
-    "version",
-)
+# Result's columns in the model's order ("id" first).
+RESULT_COLUMNS = tuple(f.attname for f in Result._meta.concrete_fields)
 ROWS_PER_INSERT = 500
 
 
-def _values(result: Result, names: tuple[str, ...], breakdown: str) -> list:
-    """A result's column values, its breakdown already encoded."""
-    return [breakdown if n == "breakdown" else getattr(result, n) for n in names]
+def _values(result: Result, names: tuple[str, ...]) -> list:
+    return [getattr(result, n) for n in names]
 
 
 def _insert(model, names: tuple[str, ...], rows: list) -> None:
-    """INSERT rows of plain values (JSON fields as encoded text) into the model's table: COPY
-    on PostgreSQL, multi-row INSERTs elsewhere. Only datetimes need converting."""
+    """INSERT rows of plain values (JSON fields as Python objects) into the model's table:
+    COPY on PostgreSQL, multi-row INSERTs elsewhere. The values are what the fields would
+    store; only JSON and datetimes need converting."""
     if not rows:
         return
     meta = model._meta
     fields = [meta.get_field(n) for n in names]
     columns = [f.column for f in fields]
+    json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     time_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
     ops = connection.ops
     for row in rows:
+        for i in json_at:
+            row[i] = ENCODER.encode(row[i])
         for i in time_at:
             row[i] = ops.adapt_datetimefield_value(row[i])
     table = ops.quote_name(meta.db_table)

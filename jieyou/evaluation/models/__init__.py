@@ -4,7 +4,7 @@ inspections; anonymous surveys; results, publication and appeals."""
 from .cycle import Cycle, Dimension, Indicator, RaterGroup, Scheme, Subject
 from .figures import Evidence, ReportedFigure
 from .inspections import Inspection, InspectionPhoto, InspectionPlan, InspectionTask
-from .results import Appeal, Result
+from .results import Appeal, Result, ScoredScheme
 from .surveys import Ballot, Invitation, SurveySignal, SurveyToken
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "ReportedFigure",
     "Result",
     "Scheme",
+    "ScoredScheme",
     "Subject",
     "SurveySignal",
     "SurveyToken",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .cycle import Indicator, Subject
+from .cycle import Cycle, Indicator, Scheme, Subject
 
 
 class Result(models.Model):
@@ -22,10 +22,10 @@ class Result(models.Model):
     # Subjects whose intervals overlap share a tie group and are shown as tied.
     tie_group = models.PositiveIntegerField(null=True)
     ballots = models.PositiveIntegerField(_("有效票数"), default=0)
-    # The numbers behind every point, each kept once (actions/scoring.py, layout 2): the
-    # scheme's columns as scored, per indicator the figure counted and its attainment and
-    # where it came from, the inspections and the survey groups' counts. The score sheet
-    # (views/sheet.py `explained`) works out the rest.
+    # The numbers behind every point, each kept once (actions/scoring.py, layout 2): per
+    # indicator of the subject's ScoredScheme the figure counted, its attainment and where it
+    # came from; the inspections; the survey groups' counts. The score sheet (views/sheet.py
+    # `explained`) works out the rest.
     breakdown = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
@@ -37,6 +37,25 @@ class Result(models.Model):
 
     def __str__(self):
         return f"{self.subject} {self.total}"
+
+
+class ScoredScheme(models.Model):
+    """A scheme as the cycle's last scoring used it — per indicator its source, weight,
+    target and floor; its dimensions' weights and CRs; the cycle's source weights — kept once
+    for all its subjects, whose Result breakdowns list their figures in this order."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    columns = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "scheme"], name="scored_scheme_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.scheme}"
 
 
 class Appeal(models.Model):

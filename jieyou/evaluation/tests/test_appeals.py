@@ -96,10 +96,7 @@ def test_an_upheld_appeal_corrects_the_figure_rescores_and_is_audited(
     assert decided.status == Appeal.Status.UPHELD and decided.decided_by == cast.evaluator
     assert after.version == before.version + 1
     row = next(
-        i
-        for d in explained(after)["dimensions"]
-        for i in d["indicators"]
-        if i["id"] == greening.pk
+        i for d in explained(after)["dimensions"] for i in d["indicators"] if i["id"] == greening.pk
     )
     assert (row["reported"], row["observed"], row["corrected"], row["actual"]) == (
         4200,

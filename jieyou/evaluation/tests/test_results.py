@@ -61,7 +61,7 @@ def test_a_cycle_scored_from_records_figures_inspections_and_ballots(cast, cycle
     assert stored.breakdown["replaced"] == {
         str(greening["id"]): {"reported": 4200, "observed": 3000, "inspection": built.pk}
     }
-    assert len(stored.breakdown["actual"]) == len(stored.breakdown["indicators"]) == 5
+    assert len(stored.breakdown["actual"]) == 5
     entry = AuditEntry.objects.get(action="evaluation.score", object_id=str(cycle.pk))
     assert entry.detail["reason"] == "首次计分"
     assert entry.detail["totals"] == {subject.name: result.total}

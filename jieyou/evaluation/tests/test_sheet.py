@@ -11,6 +11,7 @@ from jieyou.core.models import AuditEntry
 from jieyou.evaluation.actions import publication, surveys
 from jieyou.evaluation.actions.scoring import cycle_score
 from jieyou.evaluation.models import Ballot, Cycle, Indicator, RaterGroup, Result, Subject
+from jieyou.evaluation.views.sheet import explained
 from jieyou.testing.personal_data import assert_no_personal_numbers
 
 from . import scored
@@ -181,7 +182,7 @@ def test_the_pdf_and_the_workbook_carry_the_sheet(cast, client_for, subject, res
 
 
 def test_formula_text_in_the_workbook_is_neutralised(cast, client_for, subject, result):
-    first = result.breakdown["indicators"][0]
+    first = explained(result)["dimensions"][0]["indicators"][0]["id"]
     Indicator.objects.filter(pk=first).update(name='=HYPERLINK("http://x")')
     xlsx = client_for(cast.evaluator).get(f"/evaluation/subjects/{subject.pk}/sheet.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content))["指标"].iter_rows(values_only=True))

@@ -7,14 +7,13 @@ long-lived random cookie marks the device, only to count many ballots from one d
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jieyou.core.middleware import client_address
+from jieyou.core.limits import over_limit
 
 from ..actions import surveys
 from ..errors import EvaluationError
@@ -25,19 +24,6 @@ DEVICE_COOKIE_AGE = 2 * 365 * 24 * 3600
 MISS_LIMIT, MISS_WINDOW = 10, 600
 # Ballots per address: a meeting room or a carrier's shared address sends many honest ones.
 CAST_LIMIT, CAST_WINDOW = 60, 600
-
-
-def over_limit(request, bucket: str, limit: int, window: int, *, count: bool = True) -> bool:
-    key = f"jieyou:limit:{bucket}:{client_address(request)}"
-    if not count:
-        return (cache.get(key) or 0) >= limit
-    cache.add(key, 0, timeout=window)
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        used = 1
-    return used > limit
 
 
 def device_key(request) -> str:

@@ -67,6 +67,20 @@ def _try(form, action, **kwargs):
         return None
 
 
+def _form_view(request, form, action, *, title, goto, back=None, done=None, values=None, **kwargs):
+    """One form on its own page: a valid POST runs the action with the form's values (or
+    `values(form)`) and goes to `goto(result)`, saying `done(result)` if given; otherwise the form
+    again, 400 when it has errors."""
+    if request.method == "POST" and form.is_valid():
+        fields = values(form) if values else form.cleaned_data
+        result = _try(form, action, actor=request.user, **kwargs, **fields)
+        if result is not None:
+            if done:
+                messages.success(request, done(result))
+            return redirect(*goto(result))
+    return _form_page(request, form, title, back=back, status=400 if form.errors else 200)
+
+
 # Cycles
 
 
@@ -80,31 +94,31 @@ def cycle_list(request):
 @login_required
 def cycle_new(request):
     _manager(request)
-    form = CycleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        cycle = _try(form, actions.cycle_create, actor=request.user, **form.values())
-        if cycle is not None:
-            messages.success(request, _("已创建考核周期“%(n)s”") % {"n": cycle.name})
-            return redirect("evaluation:setup_cycle", pk=cycle.pk)
-    return _form_page(request, form, _("新建考核周期"), status=400 if form.errors else 200)
+    return _form_view(
+        request,
+        CycleForm(request.POST or None),
+        actions.cycle_create,
+        title=_("新建考核周期"),
+        values=CycleForm.values,
+        done=lambda cycle: _("已创建考核周期“%(n)s”") % {"n": cycle.name},
+        goto=lambda cycle: ("evaluation:setup_cycle", cycle.pk),
+    )
 
 
 @login_required
 def cycle_edit(request, pk):
     cycle = _cycle(request, pk)
-    form = CycleForm(request.POST or None, initial=CycleForm.initial_of(cycle))
-    if request.method == "POST" and form.is_valid():
-        changed = {k: v for k, v in form.values().items() if v != getattr(cycle, k)}
-        done = _try(form, actions.cycle_update, actor=request.user, cycle=cycle, **changed)
-        if done is not None:
-            messages.success(request, _("已保存"))
-            return redirect("evaluation:setup_cycle", pk=cycle.pk)
-    return _form_page(
+    back = ("evaluation:setup_cycle", cycle.pk)
+    return _form_view(
         request,
-        form,
-        _("修改考核周期"),
-        back=("evaluation:setup_cycle", cycle.pk),
-        status=400 if form.errors else 200,
+        CycleForm(request.POST or None, initial=CycleForm.initial_of(cycle)),
+        actions.cycle_update,
+        cycle=cycle,
+        values=lambda form: {k: v for k, v in form.values().items() if v != getattr(cycle, k)},
+        title=_("修改考核周期"),
+        back=back,
+        done=lambda _done: _("已保存"),
+        goto=lambda _done: back,
     )
 
 
@@ -173,20 +187,16 @@ def rater_group_remove(request, pk, kind):
 @login_required
 def subject_new(request, pk):
     cycle = _cycle(request, pk)
-    form = SubjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        subject = _try(
-            form, actions.subject_add, actor=request.user, cycle=cycle, **form.cleaned_data
-        )
-        if subject is not None:
-            messages.success(request, _("已添加考核对象“%(n)s”") % {"n": subject.name})
-            return redirect("evaluation:setup_cycle", pk=cycle.pk)
-    return _form_page(
+    back = ("evaluation:setup_cycle", cycle.pk)
+    return _form_view(
         request,
-        form,
-        _("添加考核对象 · %(c)s") % {"c": cycle.name},
-        back=("evaluation:setup_cycle", cycle.pk),
-        status=400 if form.errors else 200,
+        SubjectForm(request.POST or None),
+        actions.subject_add,
+        cycle=cycle,
+        title=_("添加考核对象 · %(c)s") % {"c": cycle.name},
+        back=back,
+        done=lambda subject: _("已添加考核对象“%(n)s”") % {"n": subject.name},
+        goto=lambda _subject: back,
     )
 
 
@@ -224,12 +234,13 @@ def scheme_list(request):
 @login_required
 def scheme_new(request):
     _manager(request)
-    form = SchemeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        scheme = _try(form, actions.scheme_save, actor=request.user, **form.cleaned_data)
-        if scheme is not None:
-            return redirect("evaluation:setup_scheme", pk=scheme.pk)
-    return _form_page(request, form, _("新建考核方案"), status=400 if form.errors else 200)
+    return _form_view(
+        request,
+        SchemeForm(request.POST or None),
+        actions.scheme_save,
+        title=_("新建考核方案"),
+        goto=lambda scheme: ("evaluation:setup_scheme", scheme.pk),
+    )
 
 
 @login_required
@@ -240,19 +251,15 @@ def scheme_edit(request, pk):
         "post_type": scheme.post_type,
         "description": scheme.description,
     }
-    form = SchemeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done = _try(
-            form, actions.scheme_save, actor=request.user, scheme=scheme, **form.cleaned_data
-        )
-        if done is not None:
-            return redirect("evaluation:setup_scheme", pk=scheme.pk)
-    return _form_page(
+    back = ("evaluation:setup_scheme", scheme.pk)
+    return _form_view(
         request,
-        form,
-        _("修改考核方案"),
-        back=("evaluation:setup_scheme", scheme.pk),
-        status=400 if form.errors else 200,
+        SchemeForm(request.POST or None, initial=initial),
+        actions.scheme_save,
+        scheme=scheme,
+        title=_("修改考核方案"),
+        back=back,
+        goto=lambda _done: back,
     )
 
 
@@ -293,42 +300,53 @@ def scheme_detail(request, pk):
     return _scheme_page(request, _scheme(request, pk))
 
 
+def _weights_post(request, scheme, form, action, *, level, message, **kwargs):
+    """Weights typed in for one level of the scheme (`level`: None for its dimensions, a
+    dimension's pk for that dimension's indicators)."""
+    if form.is_valid() and _try(form, action, actor=request.user, weights=form.weights(), **kwargs):
+        messages.success(request, message)
+        return redirect("evaluation:setup_scheme", pk=scheme.pk)
+    return _scheme_page(request, scheme, forms={("weights", level): form}, status=400)
+
+
+def _ahp_post(request, scheme, form, action, *, level, message, **kwargs):
+    """Weights from one level's pairwise matrix; `message` takes the matrix's CR."""
+    if form.is_valid():
+        result = _try(form, action, actor=request.user, matrix=form.matrix(), **kwargs)
+        if result is not None:
+            messages.success(request, message % {"cr": f"{result.cr:.4f}"})
+            return redirect("evaluation:setup_scheme", pk=scheme.pk)
+    return _scheme_page(request, scheme, forms={("ahp", level): form}, status=400)
+
+
 @require_POST
 @login_required
 def scheme_weights(request, pk):
     scheme = _scheme(request, pk)
-    form = WeightsForm(request.POST, items=scheme.dimensions.all(), prefix="s")
-    if form.is_valid() and _try(
-        form,
+    return _weights_post(
+        request,
+        scheme,
+        WeightsForm(request.POST, items=scheme.dimensions.all(), prefix="s"),
         actions.dimension_weights_set,
-        actor=request.user,
         scheme=scheme,
-        weights=form.weights(),
-    ):
-        messages.success(request, _("已保存维度权重"))
-        return redirect("evaluation:setup_scheme", pk=scheme.pk)
-    return _scheme_page(request, scheme, forms={("weights", None): form}, status=400)
+        level=None,
+        message=_("已保存维度权重"),
+    )
 
 
 @require_POST
 @login_required
 def scheme_ahp(request, pk):
     scheme = _scheme(request, pk)
-    form = AhpForm(request.POST, items=scheme.dimensions.all(), prefix="s")
-    if form.is_valid():
-        result = _try(
-            form,
-            actions.scheme_weights_from_ahp,
-            actor=request.user,
-            scheme=scheme,
-            matrix=form.matrix(),
-        )
-        if result is not None:
-            messages.success(
-                request, _("已按判断矩阵计算维度权重，CR=%(cr)s") % {"cr": f"{result.cr:.4f}"}
-            )
-            return redirect("evaluation:setup_scheme", pk=scheme.pk)
-    return _scheme_page(request, scheme, forms={("ahp", None): form}, status=400)
+    return _ahp_post(
+        request,
+        scheme,
+        AhpForm(request.POST, items=scheme.dimensions.all(), prefix="s"),
+        actions.scheme_weights_from_ahp,
+        scheme=scheme,
+        level=None,
+        message=_("已按判断矩阵计算维度权重，CR=%(cr)s"),
+    )
 
 
 @require_POST
@@ -352,45 +370,33 @@ def scheme_copy(request, pk):
 @login_required
 def dimension_new(request, pk):
     scheme = _scheme(request, pk)
-    form = DimensionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _try(
-            form, actions.dimension_save, actor=request.user, scheme=scheme, **form.cleaned_data
-        )
-        if done is not None:
-            return redirect("evaluation:setup_scheme", pk=scheme.pk)
-    return _form_page(
+    back = ("evaluation:setup_scheme", scheme.pk)
+    return _form_view(
         request,
-        form,
-        _("添加维度 · %(s)s") % {"s": scheme.name},
-        back=("evaluation:setup_scheme", scheme.pk),
-        status=400 if form.errors else 200,
+        DimensionForm(request.POST or None),
+        actions.dimension_save,
+        scheme=scheme,
+        title=_("添加维度 · %(s)s") % {"s": scheme.name},
+        back=back,
+        goto=lambda _done: back,
     )
 
 
 @login_required
 def dimension_edit(request, pk):
     dimension = _dimension(request, pk)
-    form = DimensionForm(
-        request.POST or None, initial={"code": dimension.code, "weight": dimension.weight}
-    )
-    if request.method == "POST" and form.is_valid():
-        done = _try(
-            form,
-            actions.dimension_save,
-            actor=request.user,
-            scheme=dimension.scheme,
-            dimension=dimension,
-            **form.cleaned_data,
-        )
-        if done is not None:
-            return redirect("evaluation:setup_scheme", pk=dimension.scheme_id)
-    return _form_page(
+    back = ("evaluation:setup_scheme", dimension.scheme_id)
+    return _form_view(
         request,
-        form,
-        _("修改维度"),
-        back=("evaluation:setup_scheme", dimension.scheme_id),
-        status=400 if form.errors else 200,
+        DimensionForm(
+            request.POST or None, initial={"code": dimension.code, "weight": dimension.weight}
+        ),
+        actions.dimension_save,
+        scheme=dimension.scheme,
+        dimension=dimension,
+        title=_("修改维度"),
+        back=back,
+        goto=lambda _done: back,
     )
 
 
@@ -398,18 +404,14 @@ def dimension_edit(request, pk):
 @login_required
 def dimension_weights(request, pk):
     dimension = _dimension(request, pk)
-    form = WeightsForm(request.POST, items=dimension.indicators.all(), prefix=f"d{dimension.pk}")
-    if form.is_valid() and _try(
-        form,
+    return _weights_post(
+        request,
+        dimension.scheme,
+        WeightsForm(request.POST, items=dimension.indicators.all(), prefix=f"d{dimension.pk}"),
         actions.indicator_weights_set,
-        actor=request.user,
         dimension=dimension,
-        weights=form.weights(),
-    ):
-        messages.success(request, _("已保存指标权重"))
-        return redirect("evaluation:setup_scheme", pk=dimension.scheme_id)
-    return _scheme_page(
-        request, dimension.scheme, forms={("weights", dimension.pk): form}, status=400
+        level=dimension.pk,
+        message=_("已保存指标权重"),
     )
 
 
@@ -417,47 +419,29 @@ def dimension_weights(request, pk):
 @login_required
 def dimension_ahp(request, pk):
     dimension = _dimension(request, pk)
-    form = AhpForm(request.POST, items=dimension.indicators.all(), prefix=f"d{dimension.pk}")
-    if form.is_valid():
-        result = _try(
-            form,
-            actions.dimension_weights_from_ahp,
-            actor=request.user,
-            dimension=dimension,
-            matrix=form.matrix(),
-        )
-        if result is not None:
-            messages.success(
-                request, _("已按判断矩阵计算指标权重，CR=%(cr)s") % {"cr": f"{result.cr:.4f}"}
-            )
-            return redirect("evaluation:setup_scheme", pk=dimension.scheme_id)
-    return _scheme_page(request, dimension.scheme, forms={("ahp", dimension.pk): form}, status=400)
-
-
-def _indicator_values(form) -> dict:
-    return dict(form.cleaned_data)
+    return _ahp_post(
+        request,
+        dimension.scheme,
+        AhpForm(request.POST, items=dimension.indicators.all(), prefix=f"d{dimension.pk}"),
+        actions.dimension_weights_from_ahp,
+        dimension=dimension,
+        level=dimension.pk,
+        message=_("已按判断矩阵计算指标权重，CR=%(cr)s"),
+    )
 
 
 @login_required
 def indicator_new(request, pk):
     dimension = _dimension(request, pk)
-    form = IndicatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _try(
-            form,
-            actions.indicator_save,
-            actor=request.user,
-            dimension=dimension,
-            **_indicator_values(form),
-        )
-        if done is not None:
-            return redirect("evaluation:setup_scheme", pk=dimension.scheme_id)
-    return _form_page(
+    back = ("evaluation:setup_scheme", dimension.scheme_id)
+    return _form_view(
         request,
-        form,
-        _("添加指标 · %(d)s") % {"d": dimension},
-        back=("evaluation:setup_scheme", dimension.scheme_id),
-        status=400 if form.errors else 200,
+        IndicatorForm(request.POST or None),
+        actions.indicator_save,
+        dimension=dimension,
+        title=_("添加指标 · %(d)s") % {"d": dimension},
+        back=back,
+        goto=lambda _done: back,
     )
 
 
@@ -466,22 +450,14 @@ def indicator_edit(request, pk):
     _manager(request)
     indicator = access.get_or_404(Indicator.objects.select_related("dimension"), pk=pk)
     initial = {f: getattr(indicator, f) for f in actions.INDICATOR_FIELDS}
-    form = IndicatorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done = _try(
-            form,
-            actions.indicator_save,
-            actor=request.user,
-            dimension=indicator.dimension,
-            indicator=indicator,
-            **_indicator_values(form),
-        )
-        if done is not None:
-            return redirect("evaluation:setup_scheme", pk=indicator.dimension.scheme_id)
-    return _form_page(
+    back = ("evaluation:setup_scheme", indicator.dimension.scheme_id)
+    return _form_view(
         request,
-        form,
-        _("修改指标"),
-        back=("evaluation:setup_scheme", indicator.dimension.scheme_id),
-        status=400 if form.errors else 200,
+        IndicatorForm(request.POST or None, initial=initial),
+        actions.indicator_save,
+        dimension=indicator.dimension,
+        indicator=indicator,
+        title=_("修改指标"),
+        back=back,
+        goto=lambda _done: back,
     )

@@ -23,8 +23,16 @@ from jieyou.core import audit
 from jieyou.people import access
 
 from .. import composite, scope, sheet_pdf, sheet_xlsx
-from ..actions.scoring import LAYOUT, texts
-from ..models import Appeal, Cycle, Dimension, Indicator, ReportedFigure, Result, Subject
+from ..actions.scoring import LAYOUT, scheme_columns, texts
+from ..models import (
+    Appeal,
+    Cycle,
+    Dimension,
+    Indicator,
+    ReportedFigure,
+    Result,
+    Subject,
+)
 from ..scoring import value_added
 
 SHOWN = (Cycle.Status.PUBLISHED, Cycle.Status.LOCKED)
@@ -108,13 +116,16 @@ def explained(result: Result) -> dict:
     """The result's breakdown as the sheet, the workbook and the API show it: per dimension and
     indicator the figures counted (reported → observed → corrected), attainment, score, value
     added and provenance, with the indicator's names, the weights, the formula and the
-    interval. Scoring stores each number once (actions/scoring.py, layout 2); what follows
-    from them is worked out here the way scoring works it out."""
+    interval. Scoring keeps each number once (actions/scoring.py, layout 2: the subject's
+    figures in the breakdown, the scheme's columns in a ScoredScheme); what follows from them
+    is worked out here the way scoring works it out."""
     b = result.breakdown or {}
     if b.get("layout") != LAYOUT:
         return with_labels(b)
+    cycle = result.subject.cycle
+    columns = scheme_columns(cycle, b["scheme"])
     notes = texts()
-    ids = b["indicators"]
+    ids = columns["indicators"]
     found = {i.pk: i for i in Indicator.objects.filter(pk__in=ids)}
     labels = _labels(found.values())
     people = {
@@ -123,21 +134,18 @@ def explained(result: Result) -> dict:
             pk__in=[f for f in b["figure"] if f]
         ).values_list("pk", "entered_by_id", "verified_by_id")
     }
-    dimensions = {
-        d["id"]: {**d, "name": _dimension_name(d["code"]), "indicators": []}
-        for d in b["dimensions"]
-    }
     replaced, records = b.get("replaced", {}), b.get("records", {})
+    rows = []
     for n, pk in enumerate(ids):
         actual, attainment = b["actual"][n], b["attainment"][n]
-        baseline, figure = b["baseline"][n], b["figure"][n]
+        baseline, figure, source = b["baseline"][n], b["figure"][n], columns["source"][n]
         row = {
             "id": pk,
             **labels.get(pk, {}),
-            "source_code": b["source"][n],
-            "weight": b["weight"][n],
-            "target": b["target"][n],
-            "floor": b["floor"][n],
+            "source_code": source,
+            "weight": columns["weight"][n],
+            "target": columns["target"][n],
+            "floor": columns["floor"][n],
             "baseline": baseline,
             "reported": None,
             "observed": None,
@@ -148,7 +156,7 @@ def explained(result: Result) -> dict:
             "value_added": None,
             "distorted": False,
         }
-        if b["source"][n] == SRC.REPORTED:
+        if source == SRC.REPORTED:
             cell = replaced.get(str(pk), {})
             provenance = {}
             if figure:
@@ -172,19 +180,29 @@ def explained(result: Result) -> dict:
             indicator = found.get(pk)
             cost = indicator is not None and indicator.direction == Indicator.Direction.COST
             row["value_added"] = value_added(baseline, actual, cost=cost)
-        dimensions[b["dimension_of"][n]]["indicators"].append(row)
-    for d in dimensions.values():
-        present = [i for i in d["indicators"] if i["attainment"] is not None]
+        rows.append(row)
+    dimensions = []
+    for d in columns["dimensions"]:
+        mine, rows = rows[: d["size"]], rows[d["size"] :]
+        present = [i for i in mine if i["attainment"] is not None]
         weight = sum(i["weight"] for i in present)
-        d["score"] = (
-            round(100 * sum(i["weight"] * i["attainment"] for i in present) / weight, 2)
-            if weight
-            else None
-        )
+        score = sum(i["weight"] * i["attainment"] for i in present)
+        if mine:
+            dimensions.append(
+                {
+                    "id": d["id"],
+                    "code": d["code"],
+                    "name": _dimension_name(d["code"]),
+                    "weight": d["weight"],
+                    "cr": d["cr"],
+                    "indicators": mine,
+                    "score": round(100 * score / weight, 2) if weight else None,
+                }
+            )
     return {
         "formula": notes["formula"],
-        "source_weights": b["source_weights"],
-        "dimensions": [d for d in dimensions.values() if d["indicators"]],
+        "source_weights": columns["source_weights"],
+        "dimensions": dimensions,
         "inspections": b.get("inspections", []),
         "survey": b.get("survey", {}),
         "interval": {"low": result.low, "high": result.high},

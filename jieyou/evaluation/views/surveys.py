@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jieyou.core.forms import add_action_error
 from jieyou.core.masking import mask_phone
 from jieyou.people import access
 
@@ -104,14 +105,6 @@ def _candidates(user, subject: Subject, source_form: SourceForm) -> list[eligibl
     return eligible.SOURCES[source](actor=user, subject=subject)
 
 
-def _add_error(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_GET
 def home(request):
@@ -168,7 +161,7 @@ def invite(request, subject_id: int):
         try:
             candidates = _candidates(user, subject, source_form)
         except ValidationError as e:
-            _add_error(source_form, e)
+            add_action_error(source_form, e)
             source_error = True
     form = InviteForm(request.POST or None, subject=subject)
     picked = set(request.POST.getlist("pick")) if request.method == "POST" else set()
@@ -184,7 +177,7 @@ def invite(request, subject_id: int):
                 channel=channel,
             )
         except ValidationError as e:
-            _add_error(form, e)
+            add_action_error(form, e)
         else:
             if channel == Invitation.Channel.SLIP:
                 return _slips(request, subject, form.cleaned_data["group"], result.tokens)

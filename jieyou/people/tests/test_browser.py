@@ -4,57 +4,29 @@ Runs Debian's Chromium (`apt-get install chromium fonts-noto-cjk`); CI installs 
 run this test, elsewhere it is skipped when Chromium is missing.
 """
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from jieyou.testing.cast import PASSWORD, build_cast
+from jieyou.testing.browser import PHONE, chromium, signed_in, skip_without_chromium
+from jieyou.testing.cast import build_cast
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
 UNMASKED_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip(
-        "Chromium is not installed (apt-get install chromium fonts-noto-cjk); CI runs this test",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 
 @pytest.fixture
 def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread; the test's own
-    # database calls are synchronous and safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def sign_in(browser, base_url: str, username: str):
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill('input[name="username"]', username)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('main form button[type="submit"]')
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    _context, page = signed_in(browser, base_url, username)
     page.goto(f"{base_url}/people/residents/")
     return page
 

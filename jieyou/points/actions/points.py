@@ -138,49 +138,31 @@ def point_values(
     }
 
 
+def write_values(model, row, values: dict, fields, snapshot):
+    """Create a `model` row from `values` (row=None) or lock `row` and write them onto it, inside
+    the caller's transaction; returns the saved row and its snapshot before (None if new)."""
+    if row is None:
+        return model.objects.create(**values), None
+    saved = model.objects.select_for_update().get(pk=row.pk)
+    before = snapshot(saved)
+    for key, value in values.items():
+        setattr(saved, key, value)
+    saved.save(update_fields=list(fields))
+    return saved, before
+
+
 def point_save(
-    *,
-    actor,
-    point: ServicePoint | None = None,
-    community: Area,
-    name: str,
-    area: Area | None = None,
-    address: str = "",
-    hours: str = "",
-    contact=None,
-    phone: str = "",
-    latitude=None,
-    longitude=None,
-    zones=None,
+    *, actor, point: ServicePoint | None = None, community: Area, zones=None, **fields
 ) -> ServicePoint:
-    """Create a point (point=None) or change one; `zones` (kind, name, note) rows, when
-    given, become the point's zones: zones not listed are removed."""
+    """Create a point (point=None) or change one; `fields` are point_values'. `zones` (kind,
+    name, note) rows, when given, become the point's zones: zones not listed are removed."""
     check_keeper(actor, community)
     if point is not None:
         check_keeper(actor, point.community)
-    values = point_values(
-        point=point,
-        community=community,
-        name=name,
-        area=area,
-        address=address,
-        hours=hours,
-        contact=contact,
-        phone=phone,
-        latitude=latitude,
-        longitude=longitude,
-    )
+    values = point_values(point=point, community=community, **fields)
     rows = zone_rows(zones) if zones is not None else None
     with transaction.atomic():
-        if point is None:
-            saved = ServicePoint.objects.create(**values)
-            before = None
-        else:
-            saved = ServicePoint.objects.select_for_update().get(pk=point.pk)
-            before = _snapshot(saved)
-            for key, value in values.items():
-                setattr(saved, key, value)
-            saved.save(update_fields=list(POINT_FIELDS))
+        saved, before = write_values(ServicePoint, point, values, POINT_FIELDS, _snapshot)
         zone_change = _set_zones(saved, rows) if rows is not None else None
         audit.record(
             "point.create" if before is None else "point.update",

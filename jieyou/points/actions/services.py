@@ -11,7 +11,7 @@ from jieyou.core.chinese import pinyin_keys
 
 from ..errors import PointsError
 from ..models import Service, ServiceDelivery, ServicePoint
-from .points import check_keeper, coordinates
+from .points import check_keeper, coordinates, write_values
 
 SERVICE_FIELDS = (
     "point",
@@ -101,52 +101,16 @@ def service_values(
 
 
 def service_save(
-    *,
-    actor,
-    service: Service | None = None,
-    point: ServicePoint,
-    name: str,
-    provider_kind: str,
-    provider: str = "",
-    unit=None,
-    weekdays="",
-    starts: time | None = None,
-    ends: time | None = None,
-    schedule_note: str = "",
-    price_note: str = "",
-    latitude=None,
-    longitude=None,
+    *, actor, service: Service | None = None, point: ServicePoint, **fields
 ) -> Service:
-    """Add a service to a point (service=None) or change one; the pinyin keys that search
-    uses are filled here from the name."""
+    """Add a service to a point (service=None) or change one; `fields` are service_values'.
+    The pinyin keys that search uses are filled here from the name."""
     check_keeper(actor, point.community)
     if service is not None:
         check_keeper(actor, service.point.community)
-    values = service_values(
-        service=service,
-        point=point,
-        name=name,
-        provider_kind=provider_kind,
-        provider=provider,
-        unit=unit,
-        weekdays=weekdays,
-        starts=starts,
-        ends=ends,
-        schedule_note=schedule_note,
-        price_note=price_note,
-        latitude=latitude,
-        longitude=longitude,
-    )
+    values = service_values(service=service, point=point, **fields)
     with transaction.atomic():
-        if service is None:
-            saved = Service.objects.create(**values)
-            before = None
-        else:
-            saved = Service.objects.select_for_update().get(pk=service.pk)
-            before = _snapshot(saved)
-            for key, value in values.items():
-                setattr(saved, key, value)
-            saved.save(update_fields=list(SERVICE_FIELDS))
+        saved, before = write_values(Service, service, values, SERVICE_FIELDS, _snapshot)
         audit.record(
             "service.create" if before is None else "service.update",
             actor=actor,

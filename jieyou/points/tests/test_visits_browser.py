@@ -5,51 +5,20 @@ Runs Debian's Chromium (`apt-get install chromium fonts-noto-cjk`); skipped wher
 missing, as in people/tests/test_browser.py.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from jieyou.points.models import Visit
-from jieyou.testing.cast import PASSWORD, build_cast
+from jieyou.testing.browser import PHONE, chromium, signed_in, skip_without_chromium
+from jieyou.testing.cast import build_cast
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("Chromium is not installed", allow_module_level=True)
+skip_without_chromium()
 
 
 @pytest.fixture
 def browser(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-
-
-def _signed_in(browser, base_url: str, username: str):
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill('input[name="username"]', username)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('main form button[type="submit"]')
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    return context, page
 
 
 def _status(page) -> str:
@@ -65,7 +34,7 @@ def _wait_for_status(page, text: str) -> None:
 def test_a_draft_is_kept_offline_and_resent_once_online(live_server, browser):
     cast = build_cast()
     household = cast.resident.household
-    context, page = _signed_in(browser, live_server.url, cast.grid_worker.username)
+    context, page = signed_in(browser, live_server.url, cast.grid_worker.username)
     page.goto(f"{live_server.url}/points/visits/new/?household={household.pk}")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.check('input[name="purpose"][value="hazard"]')
@@ -93,7 +62,7 @@ def test_a_draft_is_kept_offline_and_resent_once_online(live_server, browser):
 def test_an_answer_lost_on_the_way_back_does_not_make_a_second_visit(live_server, browser):
     cast = build_cast()
     household = cast.neighbour.household
-    _context, page = _signed_in(browser, live_server.url, cast.grid_worker.username)
+    _context, page = signed_in(browser, live_server.url, cast.grid_worker.username)
     lost = []
 
     def lose_the_answer(route):

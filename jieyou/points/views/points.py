@@ -225,6 +225,6 @@ def delivery_new(request, pk: int):
         return redirect("points:catalogue_point", pk=point.pk)
     return render(
         request,
-        "points/point_delivery_form.html",
+        "points/point_service_form.html",
         {"form": form, "point": point, "title": _("登记服务记录")},
     )

@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from jieyou.concerns import scope as concern_scope
 from jieyou.concerns.models import Category, Concern
+from jieyou.core.forms import add_action_error as add_action_error
 from jieyou.people import access
 from jieyou.places.models import Area
 
@@ -41,15 +41,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
-def add_action_error(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's error on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 def kept_communities(user):
