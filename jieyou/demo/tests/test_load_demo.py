@@ -75,7 +75,10 @@ def test_second_run_adds_nothing(cast):
     before = counts()
     out = load(residents=60, seed=3)
     assert counts() == before
-    assert "区划 0、网格 0、单位 0、工作人员 0、解忧铺 0、服务项目 0、集市登记 0、议事会议 0、入户走访 0、活动 0、考核周期 0、居民 0" in out
+    assert (
+        "区划 0、网格 0、单位 0、工作人员 0、解忧铺 0、服务项目 0、集市登记 0、议事会议 0、入户走访 0、活动 0、考核周期 0、居民 0"
+        in out
+    )
 
 
 def test_more_residents_extend_the_same_plan(cast):

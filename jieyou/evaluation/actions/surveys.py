@@ -337,11 +337,7 @@ def ballot_cast(*, token: str, overall: str, dimensions=None, device_key: str = 
     """Spend the token and keep the answers, in one transaction; a token spent twice, even at
     the same instant, counts once. `device_key` is the device cookie and user agent (or '')."""
     digest = token_digest(token)
-    found = (
-        SurveyToken.objects.filter(digest=digest)
-        .select_related("subject__cycle")
-        .first()
-    )
+    found = SurveyToken.objects.filter(digest=digest).select_related("subject__cycle").first()
     if found is None:
         raise EvaluationError(str(INVALID_TOKEN), code="token")
     subject = found.subject

@@ -108,3 +108,33 @@ def test_a_long_ranking_of_overlapping_neighbours_is_not_one_tie():
     assert list(rank) == list(range(1, 21))
     # Groups of four: the opener's interval reaches three places down, not four.
     assert list(tie) == [1] * 4 + [2] * 4 + [3] * 4 + [4] * 4 + [5] * 4
+
+
+def test_intervals_do_not_depend_on_blocks_or_threads(monkeypatch):
+    rng = np.random.default_rng(3)
+    many = inputs(
+        rng.uniform(0, 1.2, (9, 2)),
+        rng.uniform(50, 100, 9),
+        rng.integers(0, 30, (9, 2, 4)),
+    )
+    keys = np.arange(100, 109)
+    monkeypatch.setattr(composite, "WORKERS", 1)
+    monkeypatch.setattr(composite, "BLOCK", 256)
+    one = composite.score(many, keys=keys)
+    monkeypatch.setattr(composite, "WORKERS", 3)
+    monkeypatch.setattr(composite, "BLOCK", 2)
+    split = composite.score(many, keys=keys)
+    assert not np.isnan(one.low).all()
+    for name in ("total", "low", "high"):
+        assert np.array_equal(getattr(one, name), getattr(split, name), equal_nan=True)
+
+
+def test_an_interval_is_the_percentiles_of_the_resampled_totals():
+    # One group of 20 raters: 12 satisfied, 8 unsatisfied; the interval must be the 2.5 % and
+    # 97.5 % points of 0.4 × 80 + 0.2 × 80 + 0.4 × 100 × (resampled share satisfied).
+    one = inputs([[1.0, 0.5]], [80], [[[12, 0, 8, 0], [0, 0, 0, 0]]])
+    out = composite.score(one, keys=np.array([5]))
+    drawn = np.random.default_rng(5).multinomial([20], [[0.6, 0.0, 0.4, 0.0]], size=(1000, 1))
+    share = drawn[:, 0, 0] / 20
+    totals = 0.4 * 80 + 0.2 * 80 + 0.4 * 100 * share
+    assert (out.low[0], out.high[0]) == pytest.approx(tuple(np.quantile(totals, [0.025, 0.975])))

@@ -8,7 +8,7 @@ from jieyou.core.models import AuditEntry
 from jieyou.evaluation.actions import setup
 from jieyou.evaluation.actions.scoring import cycle_score
 from jieyou.evaluation.errors import EvaluationError
-from jieyou.evaluation.models import RaterGroup, Result, Subject
+from jieyou.evaluation.models import RaterGroup, Result, ScoredScheme, Subject
 from jieyou.evaluation.views.sheet import explained
 
 from . import scored
@@ -115,3 +115,36 @@ def test_only_managers_who_are_not_subjects_score(cast, cycle, subject, built):
         with pytest.raises(EvaluationError):
             cycle_score(actor=user, cycle=cycle)
     assert not Result.objects.exists()
+
+
+def test_the_sheet_explains_the_scheme_as_it_was_scored(cast, cycle, subject, greening):
+    # A draft cycle may be scored, and its scheme changed afterwards.
+    cycle_score(actor=cast.evaluator, cycle=cycle)
+    fields = {f: getattr(greening, f) for f in setup.INDICATOR_FIELDS}
+    setup.indicator_save(
+        actor=cast.evaluator,
+        dimension=greening.dimension,
+        indicator=greening,
+        **{**fields, "target": 8000},
+    )
+    kept = ScoredScheme.objects.get(cycle=cycle, scheme=subject.scheme)
+    position = kept.columns["indicators"].index(greening.pk)
+    assert kept.columns["target"][position] == 5000
+    stored = Result.objects.get(subject=subject)
+    assert by_code(stored)["greening"]["target"] == 5000
+    cycle_score(actor=cast.evaluator, cycle=cycle)
+    assert by_code(Result.objects.get(subject=subject))["greening"]["target"] == 8000
+    assert ScoredScheme.objects.filter(cycle=cycle).count() == 1
+
+
+def test_a_breakdown_kept_before_layout_2_still_reads(cast, cycle, subject, built, greening):
+    [result] = cycle_score(actor=cast.evaluator, cycle=cycle)
+    old = {
+        "formula": "…",
+        "dimensions": [
+            {"id": greening.dimension_id, "indicators": [{"id": greening.pk, "actual": 3000.0}]}
+        ],
+    }
+    Result.objects.filter(pk=result.pk).update(breakdown=old)
+    [row] = explained(Result.objects.get(pk=result.pk))["dimensions"][0]["indicators"]
+    assert row["name"] == "新增绿化面积" and row["actual"] == 3000.0

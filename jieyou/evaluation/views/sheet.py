@@ -24,15 +24,7 @@ from jieyou.people import access
 
 from .. import composite, scope, sheet_pdf, sheet_xlsx
 from ..actions.scoring import LAYOUT, scheme_columns, texts
-from ..models import (
-    Appeal,
-    Cycle,
-    Dimension,
-    Indicator,
-    ReportedFigure,
-    Result,
-    Subject,
-)
+from ..models import Appeal, Cycle, Dimension, Indicator, ReportedFigure, Result, Subject
 from ..scoring import value_added
 
 SHOWN = (Cycle.Status.PUBLISHED, Cycle.Status.LOCKED)
