@@ -27,9 +27,12 @@ def test_the_claim_is_committed_before_the_work_runs():
     def run():
         # Another connection must already find the key claimed and in flight.
         def look():
-            record = IdempotencyRecord.objects.get(owner="user:1", key="k-1")
-            seen["status"] = record.status_code
-            connection.close()
+            try:
+                record = IdempotencyRecord.objects.get(owner="user:1", key="k-1")
+                seen["status"] = record.status_code
+            finally:
+                # A thread's connection left open keeps the test database from being dropped.
+                connection.close()
 
         reader = threading.Thread(target=look)
         reader.start()
