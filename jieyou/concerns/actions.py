@@ -4,6 +4,7 @@ Guards raise `ConcernError` with a message in the user's language; nothing is wr
 """
 
 import secrets
+from contextlib import nullcontext
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jieyou.core import audit
+from jieyou.core import audit, rows
 from jieyou.core.worktime import deadline
 from jieyou.people import access
 from jieyou.people.access import staff_of
@@ -60,37 +61,36 @@ def concern_submit(
     if len(description) > 4000:
         raise ConcernError({"description": [_("诉求内容不能超过4000字")]})
     now = at or timezone.now()
-    with transaction.atomic():
-        concern = Concern.objects.create(
-            receipt_code=new_receipt_code(),
-            external_id=external_id,
-            category=category,
-            description=description,
-            channel=channel,
-            urgency=urgency,
-            area=area,
-            address=address,
-            latitude=latitude,
-            longitude=longitude,
-            reporter=reporter,
-            contact_phone=contact_phone,
-            contact_name=contact_name,
-            level=category.default_level,
-            lead_unit=category.default_unit,
-            submitted_at=now,
-            response_due=deadline(now, category.response_hours, working_days=category.working_days),
-            resolution_due=deadline(
-                now, category.resolution_hours, working_days=category.working_days
-            ),
-        )
-        _event(concern, actor, "submit", "", S.SUBMITTED, at=now)
-        # A photo that fails its check rolls the whole concern back: all of it or nothing.
+    concern = Concern(
+        receipt_code=new_receipt_code(),
+        external_id=external_id,
+        category=category,
+        description=description,
+        channel=channel,
+        urgency=urgency,
+        area=area,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        reporter=reporter,
+        contact_phone=contact_phone,
+        contact_name=contact_name,
+        level=category.default_level,
+        lead_unit=category.default_unit,
+        submitted_at=now,
+        response_due=deadline(now, category.response_hours, working_days=category.working_days),
+        resolution_due=deadline(now, category.resolution_hours, working_days=category.working_days),
+    )
+    submitted = _new_event(actor, "submit", "", S.SUBMITTED, at=now)
+    # A photo that fails its check rolls the whole concern back: all of it or nothing.
+    with transaction.atomic() if photos else nullcontext():
+        rows.insert_with_child(concern, submitted, "concern")
         save_photos(concern=concern, files=photos, stage=ConcernPhoto.Stage.INTAKE, user=actor)
-        transaction.on_commit(
-            lambda: notify.text_reporter(
-                concern, _("您反映的问题已登记，回执码 %(code)s。") % {"code": concern.receipt_code}
-            )
+    transaction.on_commit(
+        lambda: notify.text_reporter(
+            concern, _("您反映的问题已登记，回执码 %(code)s。") % {"code": concern.receipt_code}
         )
+    )
     return concern
 
 
@@ -107,8 +107,14 @@ def _locked(concern: Concern, action: str) -> Concern:
 
 
 def _event(concern, actor, action, from_status, to_status, *, note="", data=None, at=None):
-    return ConcernEvent.objects.create(
-        concern=concern,
+    event = _new_event(actor, action, from_status, to_status, note=note, data=data, at=at)
+    event.concern = concern
+    event.save(force_insert=True)
+    return event
+
+
+def _new_event(actor, action, from_status, to_status, *, note="", data=None, at=None):
+    return ConcernEvent(
         at=at or timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -5,13 +5,10 @@ Every fetch goes through `scope.concerns_for`, so a concern outside the caller's
 POST honours `Idempotency-Key` (see core/idempotency.py).
 """
 
-import time
 from datetime import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -19,9 +16,10 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from jieyou.core import idempotency
 from jieyou.core.masking import mask_phone, mask_text
+from jieyou.core.memo import Memo
 from jieyou.core.validators import normalize_phone
 from jieyou.people import access
-from jieyou.places.models import Area
+from jieyou.places import queries as places
 
 from . import actions, scope
 from .actions import ConcernError
@@ -329,28 +327,17 @@ def _post(request, work, *, rename: dict[str, str] | None = None, answer=None):
     )
 
 
-# Categories change a few times a year while every intake reads one: each worker keeps them
-# for a minute. A change saved through the ORM is seen at once by the worker that saved it.
-CATEGORY_TTL = 60.0
-_categories: dict[str, tuple[float, Category]] = {}
+# Every intake reads its category: each worker keeps them (core/memo.py).
+_categories = Memo(Category)
 
 
 def _active_category(code: str) -> Category | None:
-    now = time.monotonic()
-    cached = _categories.get(code)
-    if cached is not None and now - cached[0] < CATEGORY_TTL:
-        return cached[1]
-    category = (
-        Category.objects.select_related("default_unit").filter(code=code, active=True).first()
+    return _categories.get(
+        code,
+        lambda: (
+            Category.objects.select_related("default_unit").filter(code=code, active=True).first()
+        ),
     )
-    if category is not None:
-        _categories[code] = (now, category)
-    return category
-
-
-@receiver([post_save, post_delete], sender=Category)
-def _forget_categories(**kwargs):
-    _categories.clear()
 
 
 def _field_error(field: str, message: str) -> ConcernError:
@@ -416,10 +403,9 @@ def concern_create(request, payload: ConcernIn):
         category = _active_category(payload.category)
         if category is None:
             raise _field_error("category", _("分类不存在或已停用：%(c)s") % {"c": payload.category})
-        try:
-            area = access.areas(user).get(pk=payload.area)
-        except Area.DoesNotExist:
-            raise _field_error("area", _("地点不存在或不在您的管辖范围内")) from None
+        area = places.area_kept(payload.area)
+        if area is None or not access.covers(user, area):
+            raise _field_error("area", _("地点不存在或不在您的管辖范围内"))
         if payload.channel not in STAFF_CHANNELS:
             raise _field_error("channel", _("不支持的渠道：%(c)s") % {"c": payload.channel})
         if payload.urgency not in Concern.Urgency.values:

@@ -4,7 +4,17 @@ import math
 
 from django.db.models import Q, QuerySet
 
+from jieyou.core.memo import Memo
+
 from .models import Area, Grid
+
+# Intake checks its place on every request; the tree changes a few times a year.
+_areas = Memo(Area)
+
+
+def area_kept(pk: int) -> Area | None:
+    """The area with this id, from this worker's memo (read-only: it is shared)."""
+    return _areas.get(pk, lambda: Area.objects.filter(pk=pk).first())
 
 
 def under_paths(paths: list[str], field: str = "path") -> Q:

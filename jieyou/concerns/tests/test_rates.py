@@ -82,9 +82,11 @@ def test_concurrent_accepts_have_one_winner():
     from jieyou.testing.cast import build_cast
 
     cast = build_cast()
+    # A transactional test before this one may have flushed the categories the migration added.
+    category, _new = Category.objects.get_or_create(code="HJ", defaults={"name": "环境卫生"})
     c = a.concern_submit(
         actor=None,
-        category=Category.objects.get(code="HJ"),
+        category=category,
         description="路灯不亮",
         channel=Concern.Channel.QR,
         area=cast.lantian,

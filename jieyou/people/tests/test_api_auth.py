@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jieyou.people import actions
-from jieyou.people.models import ApiToken
+from jieyou.people.api_auth import TokenAuth
+from jieyou.people.models import ApiToken, Staff
 
 CATEGORIES = "/api/v1/concerns/categories"
 
@@ -68,3 +69,41 @@ def test_a_unit_handler_keeps_the_scope_of_the_unit(cast, client):
     refused = create(cast.shuangmao1)
     assert refused.status_code == 422
     assert list(refused.json()["errors"]) == ["area"]
+
+
+def _create(client, key, area):
+    return client.post(
+        "/api/v1/concerns/",
+        {"category": "HJ", "description": "楼道堆放杂物", "area": area.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+
+
+def test_a_new_place_of_work_is_seen_on_the_next_call(cast, client):
+    """Another worker (here: a queryset update) moves the secretary to 西河: the kept user
+    object is not used, because the token's read brings the new place."""
+    _token, key = actions.api_token_create(actor=None, user=cast.secretary, name="测试")
+    assert _create(client, key, cast.building7).status_code == 201
+    assert _create(client, key, cast.shuangmao1).status_code == 422
+    Staff.objects.filter(user=cast.secretary).update(area=cast.xihe)
+    assert _create(client, key, cast.shuangmao1).status_code == 201
+    assert _create(client, key, cast.building7).status_code == 422
+
+
+def test_a_new_role_is_seen_on_the_next_call(cast, client):
+    _token, key = actions.api_token_create(actor=None, user=cast.secretary, name="测试")
+    assert _create(client, key, cast.building7).status_code == 201
+    Staff.objects.filter(user=cast.secretary).update(role=Staff.Role.AUDITOR)
+    # An auditor reads; intake is for working roles.
+    assert _create(client, key, cast.building7).status_code == 404
+
+
+def test_each_call_gets_its_own_user_object(cast, rf):
+    _token, key = actions.api_token_create(actor=None, user=cast.secretary, name="测试")
+    first = TokenAuth().authenticate(rf.get("/"), key)
+    first.first_name = "改过"
+    second = TokenAuth().authenticate(rf.get("/"), key)
+    assert first is not second and first.pk == second.pk == cast.secretary.pk
+    assert second.first_name == cast.secretary.first_name
+    assert second.staff.area == cast.mingzhu
