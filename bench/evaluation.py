@@ -285,25 +285,26 @@ def main() -> None:
         f"loaded in {seconds:.0f} s; database: {connection.vendor}"
     )
     timed(lambda: floor(cycle))  # warm the caches once, untimed
-    # The time composite.score takes inside each run: the bootstrap is nearly all of it.
-    scoring_seconds = []
-    score = composite.score
+    # The time the raters' resamples take inside each run (in the background, while the
+    # figures are read): the bootstrap is nearly all of it.
+    spread_seconds = []
+    survey_spread = composite.survey_spread
 
-    def score_timed(*a, **kw):
-        seconds, outcome = timed(lambda: score(*a, **kw))
-        scoring_seconds[-1] += seconds
+    def spread_timed(*a, **kw):
+        seconds, outcome = timed(lambda: survey_spread(*a, **kw))
+        spread_seconds[-1] += seconds
         return outcome
 
-    composite.score = score_timed
+    composite.survey_spread = spread_timed
     floors, runs, cpus = [], [], []
     for _ in range(args.runs):
         seconds, (_total, figures, ballots) = timed(lambda: floor(cycle))
         floors.append(seconds)
-        scoring_seconds.append(0.0)
+        spread_seconds.append(0.0)
         seconds, cpu, results = timed_cpu(lambda: cycle_score(actor=evaluator, cycle=cycle))
         runs.append(seconds)
         cpus.append(cpu)
-    composite.score = score
+    composite.survey_spread = survey_spread
     assert figures == args.subjects * args.indicators and ballots == args.ballots
     with connection.cursor() as cursor:
         size = (
@@ -336,9 +337,9 @@ def main() -> None:
     print(f"floor    figures + ballot counts + one weighted sum: best {f:.2f} s  {_all(floors)}")
     print(f"measured cycle_score (with intervals, written):     best {m:.2f} s  {_all(runs)}")
     print(
-        f"  best run: CPU {cpus[best]:.2f} s in this process ({composite.WORKERS} bootstrap "
-        f"threads); composite.score (1,000 resamples per subject) {scoring_seconds[best]:.2f} s, "
-        f"the rest {m - scoring_seconds[best]:.2f} s"
+        f"  best run: CPU {cpus[best]:.2f} s in this process; composite.survey_spread (1,000 "
+        f"resamples per subject, {composite.WORKERS} threads, beside the reading) "
+        f"{spread_seconds[best]:.2f} s"
     )
     ratio = m / f
     print(

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jieyou.concerns import api
-from jieyou.core import memo
 from jieyou.concerns.models import Category, Concern
+from jieyou.core import memo
 from jieyou.people import access
 from jieyou.people import actions as people
 from jieyou.testing.personal_data import assert_no_personal_numbers

@@ -48,7 +48,7 @@ def test_saving_a_row_of_its_model_forgets_everything(db):
 def test_a_full_memo_starts_again():
     kept = Memo(size=2)
     for key in "abc":
-        kept.get(key, lambda: key)
+        kept.get(key, lambda key=key: key)
     load, calls = _counting("a")
     kept.get("a", load)
     assert len(calls) == 1  # "a" went when "c" found the memo full

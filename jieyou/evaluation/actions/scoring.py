@@ -21,12 +21,13 @@ and counting its version up: the old rows are deleted and the new ones inserted 
 PostgreSQL, multi-row INSERTs elsewhere).
 """
 
-import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import orjson
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jieyou.core import audit
+from jieyou.core.gcpause import paused_gc
 
 from .. import composite, sources
 from ..errors import EvaluationError
@@ -85,8 +87,10 @@ def texts() -> dict[str, str]:
     return _texts(translation.get_language() or "zh-hans")
 
 
-# One encoder for every row: json.dumps with options builds a new one per call.
-ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def _json(value) -> str:
+    """A breakdown as JSON text: orjson writes ten thousand of them in a tenth of the time the
+    standard library takes (keys that are not strings become strings, as json.dumps does)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 class _Scheme:
@@ -333,9 +337,10 @@ class _Scored:
 
 def _score(cycle, schemes, subjects, groups, gathered) -> _Scored:
     """Build each scheme's table and score its subjects; `subjects` is (ids, scheme ids) in
-    the cycle's order, `gathered` what `_gather` read."""
+    the cycle's order, `gathered` what `cycle_score` read and the spread of the raters'
+    resamples."""
     subject_ids, scheme_of = subjects
-    counts, figures, inspections, observed, corrections = gathered
+    counts, figures, inspections, observed, corrections, spread = gathered
     position = {pk: n for n, pk in enumerate(subject_ids.tolist())}
     figure_rows = np.searchsorted(subject_ids, figures[:, 0].astype(np.int64))
     figure_indicators = figures[:, 1].astype(np.int64)
@@ -396,7 +401,7 @@ def _score(cycle, schemes, subjects, groups, gathered) -> _Scored:
                 ),
                 min_ballots=cycle.min_ballots,
             ),
-            keys=subject_ids[rows],
+            spread=spread.rows(rows),
         )
         out.total[rows], out.low[rows], out.high[rows] = outcome.total, outcome.low, outcome.high
         out.parts[rows] = np.stack(
@@ -406,6 +411,7 @@ def _score(cycle, schemes, subjects, groups, gathered) -> _Scored:
     return out
 
 
+@paused_gc()
 @transaction.atomic
 def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
     """Score every subject of the cycle and keep the results; run again after any change
@@ -422,15 +428,25 @@ def cycle_score(*, actor, cycle: Cycle, reason: str = "") -> list[Result]:
     subject_ids = np.array([row[0] for row in listed], dtype=np.int64)
     scheme_of = np.array([row[1] for row in listed], dtype=np.int64)
     groups = list(cycle.rater_groups.order_by("pk"))
-    corrections = _corrections(cycle)
-    inspections, observed = _inspections(cycle, corrections.set_aside)
     counts = _ballot_counts(cycle, subject_ids, groups)
-    gathered = (counts, _verified_figures(cycle), inspections, observed, corrections)
-    # Once per scheme, not once per subject: the columns are the same for all its subjects.
-    schemes = {
-        scheme.pk: _Scheme(scheme, cycle)
-        for scheme in Scheme.objects.filter(pk__in=set(scheme_of.tolist())).order_by("pk")
-    }
+    # The raters' resamples need the ballots only: they run while the rest is read.
+    with ThreadPoolExecutor(1) as background:
+        spreading = background.submit(
+            composite.survey_spread,
+            counts,
+            [float(g.weight) for g in groups],
+            min_ballots=cycle.min_ballots,
+        )
+        corrections = _corrections(cycle)
+        inspections, observed = _inspections(cycle, corrections.set_aside)
+        figures = _verified_figures(cycle)
+        # Once per scheme, not once per subject: the columns are the same for all its subjects.
+        schemes = {
+            scheme.pk: _Scheme(scheme, cycle)
+            for scheme in Scheme.objects.filter(pk__in=set(scheme_of.tolist())).order_by("pk")
+        }
+        spread = spreading.result()
+    gathered = (counts, figures, inspections, observed, corrections, spread)
     scored = _score(cycle, schemes, (subject_ids, scheme_of), groups, gathered)
     rank, tie = composite.ranks_and_ties(scored.total, scored.low, scored.high)
 
@@ -597,7 +613,7 @@ def _insert(model, names: tuple[str, ...], rows: list) -> None:
     ops = connection.ops
     for row in rows:
         for i in json_at:
-            row[i] = ENCODER.encode(row[i])
+            row[i] = _json(row[i])
         for i in time_at:
             row[i] = ops.adapt_datetimefield_value(row[i])
     table = ops.quote_name(meta.db_table)

@@ -24,7 +24,7 @@ ONE = inputs([[1.0, 0.5]], [80], [[[30, 10, 5, 2], [3, 1, 0, 0]]])
 
 
 def test_components_and_total_by_hand():
-    out = composite.score(ONE, keys=np.array([7]))
+    out = composite.score(ONE)
     # 定量 100 × (0.6 × 1 + 0.4 × 0.5) = 80; the public's index (30 + 0.8 × 10) / 45; the
     # departments gave 4 ballots (< 10): 样本不足, left out of the survey score.
     assert out.quantitative[0] == pytest.approx(80)
@@ -36,7 +36,7 @@ def test_components_and_total_by_hand():
 
 
 def test_missing_sources_and_indicators_renormalise():
-    out = composite.score(inputs([[np.nan, 0.5]], [np.nan], [[[0, 0, 0, 0]] * 2]), keys=[1])
+    out = composite.score(inputs([[np.nan, 0.5]], [np.nan], [[[0, 0, 0, 0]] * 2]))
     assert out.quantitative[0] == pytest.approx(50)
     assert np.isnan(out.inspection[0]) and np.isnan(out.survey[0])
     assert out.total[0] == pytest.approx(50)
@@ -44,7 +44,7 @@ def test_missing_sources_and_indicators_renormalise():
 
 
 def test_over_achievement_is_capped_at_full_marks():
-    out = composite.score(inputs([[1.2, 1.2]], [np.nan], [[[0, 0, 0, 0]] * 2]), keys=[1])
+    out = composite.score(inputs([[1.2, 1.2]], [np.nan], [[[0, 0, 0, 0]] * 2]))
     assert out.quantitative[0] == 100
 
 
@@ -63,8 +63,8 @@ def test_adding_a_subject_changes_nobody_elses_numbers():
             [[50, 0, 0, 0], [20, 0, 0, 0]],
         ],
     )
-    a = composite.score(two, keys=np.array([11, 12]))
-    b = composite.score(three, keys=np.array([11, 12, 13]))
+    a = composite.score(two)
+    b = composite.score(three)
     for name in ("total", "low", "high"):
         assert np.allclose(getattr(a, name), getattr(b, name)[:2])
     rank_a, _ = composite.ranks_and_ties(a.total, a.low, a.high)
@@ -93,12 +93,49 @@ def test_overlapping_intervals_are_tied_and_equal_totals_share_a_rank():
     assert tie[0] == tie[1] == tie[2] != tie[3]
 
 
-def test_bootstrap_is_seeded_by_the_subject_key():
-    a = composite.score(ONE, keys=np.array([7]))
-    b = composite.score(ONE, keys=np.array([7]))
-    c = composite.score(ONE, keys=np.array([8]))
-    assert (a.low[0], a.high[0]) == (b.low[0], b.high[0])
-    assert (a.low[0], a.high[0]) != (c.low[0], c.high[0])
+def test_equal_ballots_get_equal_intervals_and_other_ballots_others():
+    twins = inputs(
+        [[1.0, 0.5], [1.0, 0.5], [1.0, 0.5]],
+        [80, 80, 80],
+        [
+            [[30, 10, 5, 2], [8, 3, 1, 0]],
+            [[30, 10, 5, 2], [8, 3, 1, 0]],
+            [[31, 9, 5, 2], [8, 3, 1, 0]],
+        ],
+    )
+    out = composite.score(twins)
+    assert (out.low[0], out.high[0]) == (out.low[1], out.high[1])
+    assert (out.low[0], out.high[0]) != (out.low[2], out.high[2])
+    again = composite.score(twins)
+    assert np.array_equal(out.low, again.low) and np.array_equal(out.high, again.high)
+
+
+@pytest.mark.parametrize("raters", [40, composite.TABLE_LIMIT + 60])
+def test_the_interval_is_the_bootstrap_over_raters(raters):
+    """A subject scored by one group only: its interval is the percentile bootstrap of the
+    mean of the raters' scores (the reference method in scoring.py), up to the noise of 1,000
+    resamples, with the shared tables (small groups) and drawn alone (large ones)."""
+    from jieyou.evaluation.scoring import bootstrap_interval
+
+    shares = np.array([0.55, 0.25, 0.15, 0.05])
+    answers = np.round(shares * raters).astype(int)
+    answers[0] += raters - answers.sum()
+    one = composite.Inputs(
+        attainment=np.full((1, 1), np.nan),
+        indicator_weights=np.array([1.0]),
+        inspection=np.array([np.nan]),
+        ballots=answers[None, None, :],
+        group_weights=np.array([1.0]),
+        source_weights=(0.4, 0.2, 0.4),
+    )
+    out = composite.score(one, resamples=4000)
+    # Each rater's answer as a score, 不了解 as NaN, and the index as the mean of the others.
+    values = np.repeat([100.0, 80.0, 0.0, np.nan], answers)
+    reference = bootstrap_interval(values, np.nanmean, resamples=20000, seed=5)
+    width = reference[1] - reference[0]
+    assert out.total[0] == pytest.approx(np.nanmean(values))
+    assert out.low[0] == pytest.approx(reference[0], abs=0.05 * width)
+    assert out.high[0] == pytest.approx(reference[1], abs=0.05 * width)
 
 
 def test_a_long_ranking_of_overlapping_neighbours_is_not_one_tie():
@@ -117,13 +154,12 @@ def test_intervals_do_not_depend_on_blocks_or_threads(monkeypatch):
         rng.uniform(50, 100, 9),
         rng.integers(0, 30, (9, 2, 4)),
     )
-    keys = np.arange(100, 109)
     monkeypatch.setattr(composite, "WORKERS", 1)
     monkeypatch.setattr(composite, "BLOCK", 256)
-    one = composite.score(many, keys=keys)
+    one = composite.score(many)
     monkeypatch.setattr(composite, "WORKERS", 3)
     monkeypatch.setattr(composite, "BLOCK", 2)
-    split = composite.score(many, keys=keys)
+    split = composite.score(many)
     assert not np.isnan(one.low).all()
     for name in ("total", "low", "high"):
         assert np.array_equal(getattr(one, name), getattr(split, name), equal_nan=True)
@@ -133,8 +169,22 @@ def test_an_interval_is_the_percentiles_of_the_resampled_totals():
     # One group of 20 raters: 12 satisfied, 8 unsatisfied; the interval must be the 2.5 % and
     # 97.5 % points of 0.4 × 80 + 0.2 × 80 + 0.4 × 100 × (resampled share satisfied).
     one = inputs([[1.0, 0.5]], [80], [[[12, 0, 8, 0], [0, 0, 0, 0]]])
-    out = composite.score(one, keys=np.array([5]))
-    drawn = np.random.default_rng(5).multinomial([20], [[0.6, 0.0, 0.4, 0.0]], size=(1000, 1))
-    share = drawn[:, 0, 0] / 20
+    out = composite.score(one)
+    # The documented draw: 1,000 resamples of 20 positions from the generator of the first
+    # group and size 20; raters 0–11 answered 满意.
+    positions = np.random.default_rng([composite.SEED, 0, 20]).integers(0, 20, (1000, 20))
+    share = (positions < 12).mean(axis=1)
     totals = 0.4 * 80 + 0.2 * 80 + 0.4 * 100 * share
+    assert (out.low[0], out.high[0]) == pytest.approx(tuple(np.quantile(totals, [0.025, 0.975])))
+
+
+def test_a_resample_without_scored_answers_leaves_the_survey_out():
+    # One group of 4 raters: 1 satisfied, 3 不了解, counted from one scored ballot. About a
+    # third of the resamples draw no scored answer: their total is 定量 and 实看 alone.
+    one = inputs([[1.0, 0.5]], [80], [[[1, 0, 0, 3], [0, 0, 0, 0]]], min_ballots=1)
+    out = composite.score(one)
+    positions = np.random.default_rng([composite.SEED, 0, 4]).integers(0, 4, (1000, 4))
+    satisfied = (positions < 1).sum(axis=1)
+    totals = np.where(satisfied > 0, 0.4 * 80 + 0.2 * 80 + 0.4 * 100, (0.4 * 80 + 0.2 * 80) / 0.6)
+    assert 200 < (satisfied == 0).sum() < 450
     assert (out.low[0], out.high[0]) == pytest.approx(tuple(np.quantile(totals, [0.025, 0.975])))
