@@ -13,6 +13,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from . import grades
+
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
@@ -85,7 +87,7 @@ def render(sheet: dict) -> bytes:
             )
         )
     )
-    grade = result.grade
+    grade = grades.label(result.grade)
     if sheet["straddles"]:
         grade = _("%(g)s（区间跨越等次线：%(e)s）") % {"g": grade, "e": sheet["grade_edges"]}
     rank = str(sheet["rank"])

@@ -10,6 +10,8 @@ from openpyxl.styles import Font
 
 from jieyou.core.spreadsheet import neutralise
 
+from . import grades
+
 BOLD = Font(bold=True)
 
 
@@ -37,7 +39,7 @@ def render(data: dict) -> bytes:
         (_("总分"), result.total),
         (_("区间下限"), result.low),
         (_("区间上限"), result.high),
-        (_("等次"), result.grade),
+        (_("等次"), grades.label(result.grade)),
         (
             _("区间跨越等次线"),
             data["grade_edges"] if data["straddles"] else _("否"),

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jieyou.concerns import queries as concerns
 from jieyou.concerns.models import Concern
@@ -79,25 +81,25 @@ CONCERN_FIGURES = {
         lambda r: r.response_rate,
         "responded_in_time",
         "due",
-        "按时受理的诉求数 ÷ 已受理或已过响应期限的诉求数",
+        gettext_noop("按时受理的诉求数 ÷ 已受理或已过响应期限的诉求数"),
     ),
     SRC.RESOLUTION_RATE: (
         lambda r: r.resolution_rate,
         "solved",
         "follow_ups",
-        "回访答“已解决”的次数 ÷ 回访次数",
+        gettext_noop("回访答“已解决”的次数 ÷ 回访次数"),
     ),
     SRC.SATISFACTION_RATE: (
         lambda r: r.satisfaction_rate,
         "satisfaction_points",
         "rated",
-        "Σ 满意度权重（满意 1、基本满意 0.8、不满意 0）÷ 作答满意度的回访次数",
+        gettext_noop("Σ 满意度权重（满意 1、基本满意 0.8、不满意 0）÷ 作答满意度的回访次数"),
     ),
     SRC.OVERDUE: (
         lambda r: float(r.overdue),
         "overdue",
         "concerns",
-        "超期诉求数（分母为计入考核的诉求数）",
+        gettext_noop("超期诉求数（分母为计入考核的诉求数）"),
     ),
 }
 
@@ -206,7 +208,7 @@ def _visit_coverage(subject: Subject, indicator: Indicator) -> Figure:
     provenance = {
         **_head(indicator),
         "query": "jieyou.points.queries.figures.visit_coverage",
-        "definition": "统计期内走访过的住户数 ÷ 住户总数",
+        "definition": gettext_noop("统计期内走访过的住户数 ÷ 住户总数"),
         "filters": {"area_id": subject.area_id, "area": subject.area.name},
         "period": period.as_dict(),
         "numerator": now.visited,
@@ -238,7 +240,7 @@ def _suggestions_resolved(subject: Subject, indicator: Indicator) -> Figure:
         {
             **_head(indicator),
             "query": "jieyou.points.queries.figures.meeting_figures",
-            "definition": "统计期内议事会议收集的意见建议中已解决的条数",
+            "definition": gettext_noop("统计期内议事会议收集的意见建议中已解决的条数"),
             "filters": {"area_id": subject.area_id, "area": subject.area.name},
             "period": period.as_dict(),
             "numerator": now.resolved,
@@ -262,8 +264,8 @@ def _float(value) -> float | None:
 
 
 def _compliance_over(org, period: Period) -> tuple[int, int, list[dict]]:
-    """(periods met, periods due, per branch and rule) over the years the period touches;
-    a sitting period that has not ended by the period's end is not yet due."""
+    """(periods met, periods due, per branch and rule) over the months of the period; a
+    sitting period that has not ended by the period's end is not yet due."""
     today = min(period.end + timedelta(days=1), timezone.localdate())
     met = due = 0
     rows = []
@@ -271,7 +273,11 @@ def _compliance_over(org, period: Period) -> tuple[int, int, list[dict]]:
         for year in range(period.start.year, period.end.year + 1):
             if branch.founded_on > period.end:
                 continue
-            for check in party.compliance(branch, year, today=today):
+            months = (
+                period.start.month if year == period.start.year else 1,
+                period.end.month if year == period.end.year else 12,
+            )
+            for check in party.compliance(branch, year, today=today, months=months):
                 met += check.met
                 due += check.periods
                 rows.append(
@@ -300,7 +306,7 @@ def _party_compliance(subject: Subject, indicator: Indicator) -> Figure:
     provenance = {
         **_head(indicator),
         "query": "jieyou.party.queries.compliance",
-        "definition": "各支部按期召开“三会一课”的期数 ÷ 应开期数",
+        "definition": gettext_noop("各支部按期召开“三会一课”的期数 ÷ 应开期数"),
         "filters": {"party_org_id": org.pk, "party_org": org.name, "branches": "党组织下全部支部"},
         "period": period.as_dict(),
         "numerator": met,
@@ -391,9 +397,12 @@ MEASURES: dict[str, Callable[[Subject, Indicator], Figure]] = {
 
 def measure(subject: Subject, indicator: Indicator) -> Figure:
     """One indicator's figure for one subject over the cycle, with baseline and provenance."""
-    if indicator.source in CONCERN_FIGURES:
-        return _ConcernRates(subject).figure(indicator)
-    return MEASURES[indicator.source](subject, indicator)
+    # Provenance is kept in the default language, whoever scores: the sheet translates its
+    # definitions and reasons when it shows them.
+    with translation.override(settings.LANGUAGE_CODE):
+        if indicator.source in CONCERN_FIGURES:
+            return _ConcernRates(subject).figure(indicator)
+        return MEASURES[indicator.source](subject, indicator)
 
 
 def measure_all(subject: Subject, indicators: Iterable[Indicator] | None = None) -> dict:
@@ -402,7 +411,8 @@ def measure_all(subject: Subject, indicators: Iterable[Indicator] | None = None)
     if indicators is None:
         indicators = Indicator.objects.filter(dimension__scheme_id=subject.scheme_id)
     rates = _ConcernRates(subject)
-    return {
-        i.pk: rates.figure(i) if i.source in CONCERN_FIGURES else MEASURES[i.source](subject, i)
-        for i in indicators
-    }
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            i.pk: rates.figure(i) if i.source in CONCERN_FIGURES else MEASURES[i.source](subject, i)
+            for i in indicators
+        }

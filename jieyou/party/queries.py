@@ -234,10 +234,17 @@ def _month_bits(first: int, last: int) -> int:
 
 
 def _checks(
-    held: dict[str, int], rules: list[_Rule], year: int, today: date, founded: date
+    held: dict[str, int],
+    rules: list[_Rule],
+    year: int,
+    today: date,
+    founded: date,
+    months: tuple[int, int] = (1, 12),
 ) -> list[RuleCheck]:
     """Each rule against the months in which a branch held a sitting of the rule's kind (kind →
-    bits, as _month_bits); periods that ended before the branch was founded were never due."""
+    bits, as _month_bits); periods that ended before the branch was founded were never due.
+    Only the periods that end within `months` (first, last) count: a half-year or a quarter
+    is judged on its own periods, and a period belongs to the span in which it ends."""
     checks = []
     for rule in rules:
         span = PERIOD_MONTHS[rule.every]
@@ -245,6 +252,8 @@ def _checks(
         gaps, due, met = [], 0, 0
         for index in range(1, 12 // span + 1):
             last_month = index * span
+            if not months[0] <= last_month <= months[1]:
+                continue
             period_over = year < today.year or (year == today.year and last_month < today.month)
             existed = (year, last_month) >= (founded.year, founded.month)
             if months_held & _month_bits(last_month - span + 1, last_month):
@@ -257,9 +266,12 @@ def _checks(
     return checks
 
 
-def compliance(org: PartyOrg, year: int, *, today: date | None = None) -> list[RuleCheck]:
-    """三会一课 for one branch over a year: for each rule, the periods with no sitting.
-    Periods not yet over (in the current year) are not counted as gaps."""
+def compliance(
+    org: PartyOrg, year: int, *, today: date | None = None, months: tuple[int, int] = (1, 12)
+) -> list[RuleCheck]:
+    """三会一课 for one branch over a year, or over the months (first, last) of it: for each
+    rule, the periods with no sitting. Periods not yet over (in the current year) are not
+    counted as gaps."""
     held: dict[str, int] = {}
     pairs = (
         PartyActivity.objects.filter(orgs=org, held_on__year=year)
@@ -269,7 +281,7 @@ def compliance(org: PartyOrg, year: int, *, today: date | None = None) -> list[R
     )
     for kind, month in pairs:
         held[kind] = held.get(kind, 0) | 1 << month
-    return _checks(held, _rules(), year, today or timezone.localdate(), org.founded_on)
+    return _checks(held, _rules(), year, today or timezone.localdate(), org.founded_on, months)
 
 
 def compliance_of_branches(

@@ -219,7 +219,7 @@ def _member_page(request, member, advance_form=None):
         # A refused step is shown with its reason even where no further step is offered.
         "advance_form": advance_form or (AdvanceForm() if can_advance else None),
     }
-    return render(request, "party/member.html", context, status=400 if advance_form else 200)
+    return render(request, "party/member.html", context, status=422 if advance_form else 200)
 
 
 def _member(user, pk) -> PartyMember:
@@ -402,7 +402,7 @@ def _item_post(request, item, key, form, act):
         else:
             messages.success(request, _("已保存"))
             return redirect("party:item", pk=item.pk)
-    return _item_page(request, item, (key, form), status=400)
+    return _item_page(request, item, (key, form), status=422)
 
 
 @require_POST

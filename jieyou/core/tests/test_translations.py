@@ -80,6 +80,9 @@ def test_the_committed_mo_is_compiled_from_the_po():
             got = [compiled.ngettext(fields["msgid"], fields["msgid_plural"], n) for n in (1, 2)]
             if got != [fields["msgstr[0]"], fields["msgstr[1]"]]:
                 stale.append(fields["msgid"])
+        elif "msgctxt" in fields:
+            if compiled.pgettext(fields["msgctxt"], fields["msgid"]) != fields["msgstr"]:
+                stale.append(fields["msgid"])
         elif compiled.gettext(fields["msgid"]) != fields["msgstr"]:
             stale.append(fields["msgid"])
     assert stale == [], f"run manage.py compilemessages; stale: {stale[:5]}"

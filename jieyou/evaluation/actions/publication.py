@@ -54,7 +54,7 @@ from ..models import (
     Subject,
 )
 from .figures import check_evidence
-from .scoring import cycle_score
+from .scoring import cycle_score, schemes_changed
 
 S = Cycle.Status
 MAX_DAYS = 30
@@ -105,6 +105,8 @@ def stale_reasons(cycle: Cycle) -> list[str]:
         return [_("还有 %(n)d 个考核对象没有计分结果，请先计分") % {"n": subjects - len(stats)}]
     reasons = []
     oldest = stats[0][0]
+    if schemes_changed(cycle):
+        reasons.append(_("计分后考核方案（指标、权重、目标或底线）有改动"))
     if sum(b for _at, b in stats) != Ballot.objects.filter(subject__cycle=cycle).count():
         reasons.append(_("计分后又收到了评价票"))
     rows = {

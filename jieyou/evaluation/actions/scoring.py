@@ -156,6 +156,17 @@ def scheme_columns(cycle: Cycle, scheme_id: int) -> dict:
     return _Scheme(Scheme.objects.get(pk=scheme_id), cycle).columns
 
 
+def schemes_changed(cycle: Cycle) -> bool:
+    """Whether a scheme of the cycle's subjects now has other columns (indicators, weights,
+    targets, floors, source weights) than its results were scored with."""
+    kept = dict(ScoredScheme.objects.filter(cycle=cycle).values_list("scheme_id", "columns"))
+    used = cycle.subjects.values_list("scheme_id", flat=True)
+    return any(
+        kept.get(scheme.pk) != _Scheme(scheme, cycle).columns
+        for scheme in Scheme.objects.filter(pk__in=used)
+    )
+
+
 @dataclass
 class _Corrections:
     """What upheld appeals decided: {(subject id, indicator id): (value, appeal id)} for

@@ -189,7 +189,7 @@ def test_the_appeal_pages_file_decide_and_correct(cast, client_for, cycle, subje
     mine = client_for(cast.cadre)
     prefix = f"s{subject.pk}"
     response = mine.post(f"/evaluation/mine/{subject.pk}/appeal/", {f"{prefix}-reasons": ""})
-    assert response.status_code == 400 and "申诉理由：必须填写" in response.content.decode()
+    assert response.status_code == 422 and "申诉理由：必须填写" in response.content.decode()
     response = mine.post(
         f"/evaluation/mine/{subject.pk}/appeal/",
         {

@@ -150,7 +150,7 @@ def test_entry_page_for_community_staff(cast, subject, greening, client_for):
     url = f"/evaluation/figures/{subject.pk}/{greening.pk}/"
     assert client.get(url).status_code == 200
     refused = client.post(url, {"value": "5000"})
-    assert refused.status_code == 400 and "请上传至少一份证明材料" in refused.content.decode()
+    assert refused.status_code == 422 and "请上传至少一份证明材料" in refused.content.decode()
     done = client.post(url, {"value": "5000", "baseline": "3000", "evidence_files": [pdf()]})
     assert done.status_code == 302
     figure = ReportedFigure.objects.get()

@@ -264,7 +264,7 @@ def test_draw_page_shows_the_seed_and_the_picks(cast, cycle, population, client_
         "/evaluation/inspections/draw/",
         {"cycle": cycle.pk, "name": "无人可派", "share": "1", "inspectors": [cast.secretary.pk]},
     )
-    assert refused.status_code == 400 and "没有可派的核查人员" in refused.content.decode()
+    assert refused.status_code == 422 and "没有可派的核查人员" in refused.content.decode()
 
 
 def test_inspector_pages_and_the_phone_form(cast, cycle, population, inspectors, client_for):

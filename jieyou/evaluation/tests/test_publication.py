@@ -11,7 +11,7 @@ from jieyou.core.models import AuditEntry
 from jieyou.evaluation.actions import figures, publication
 from jieyou.evaluation.actions.scoring import cycle_score
 from jieyou.evaluation.errors import EvaluationError
-from jieyou.evaluation.models import Appeal, Cycle, RaterGroup, Result
+from jieyou.evaluation.models import Appeal, Cycle, Indicator, RaterGroup, Result
 
 from . import scored
 
@@ -51,6 +51,18 @@ def test_results_older_than_their_inputs_are_not_published(cast, cycle, subject,
     figure = subject.figures.get()
     figures.figure_return(actor=cast.evaluator, figure=figure, reason="面积口径不对")
     with pytest.raises(EvaluationError, match="计分后填报数据有变动"):
+        publish(cast, cycle)
+    cycle_score(actor=cast.evaluator, cycle=cycle)
+    assert publish(cast, cycle).status == Cycle.Status.PUBLISHED
+
+
+def test_results_scored_under_other_weights_or_targets_are_not_published(
+    cast, cycle, subject, built
+):
+    cycle_score(actor=cast.evaluator, cycle=cycle)
+    indicator = Indicator.objects.filter(dimension__scheme=subject.scheme).first()
+    Indicator.objects.filter(pk=indicator.pk).update(target=indicator.target + 10)
+    with pytest.raises(EvaluationError, match="计分后考核方案"):
         publish(cast, cycle)
     cycle_score(actor=cast.evaluator, cycle=cycle)
     assert publish(cast, cycle).status == Cycle.Status.PUBLISHED

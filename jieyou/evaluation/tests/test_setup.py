@@ -297,12 +297,12 @@ def test_manager_pages_for_cycles_and_subjects(cast, cycle, subject, client_for)
             "min_ballots": "10",
         },
     )
-    assert created.status_code == 400
+    assert created.status_code == 422
     assert "定量、实看、民评三项权重之和必须等于 1（现为 0.9000）" in created.content.decode()
     refused = client.post(
         f"/evaluation/cycles/{cycle.pk}/rater-groups/", {"kind": "peers", "weight": "1.5"}
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert client.post(f"/evaluation/cycles/{cycle.pk}/open/").status_code == 302
     cycle.refresh_from_db()
     assert cycle.status == Cycle.Status.OPEN
@@ -345,7 +345,7 @@ def test_scheme_editor_shows_the_cr_refusal_and_the_cr(cast, scheme, client_for)
         },
     )
     expected = scoring.ahp_weights(INCONSISTENT).cr
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert f"判断矩阵一致性比率 CR={expected:.2f} ≥ 0.10，请调整" in bad.content.decode()
     good = client.post(
         f"/evaluation/dimensions/{governance.pk}/ahp/",
@@ -368,7 +368,19 @@ def test_scheme_editor_shows_the_cr_refusal_and_the_cr(cast, scheme, client_for)
         f"/evaluation/dimensions/{party.pk}/weights/",
         {f"d{party.pk}-w{i.pk}": "0.3" for i in party.indicators.all()},
     )
-    assert summed.status_code == 400 and "指标权重之和必须等于 1" in summed.content.decode()
+    assert summed.status_code == 422 and "指标权重之和必须等于 1" in summed.content.decode()
+
+
+def test_a_single_indicator_has_no_ahp_form(cast, scheme, client_for):
+    client = client_for(cast.evaluator)
+    party = scheme.dimensions.get(code="party")
+    governance = scheme.dimensions.get(code="governance")
+    party.indicators.exclude(code="compliance").delete()
+    page = client.get(f"/evaluation/schemes/{scheme.pk}/").content.decode()
+    assert f"/evaluation/dimensions/{governance.pk}/ahp/" in page
+    assert f"/evaluation/dimensions/{party.pk}/ahp/" not in page
+    # The weights form stays: the one indicator's weight must still be 1.
+    assert f"/evaluation/dimensions/{party.pk}/weights/" in page
 
 
 def test_setup_pages_are_404_for_everyone_but_managers(cast, cycle, scheme, subject, client_for):

@@ -5,6 +5,7 @@ shows no ballots and no personal numbers; the PDF and the workbook carry the sam
 import io
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from jieyou.core.models import AuditEntry
@@ -205,7 +206,7 @@ def test_the_results_page_ranks_with_intervals_and_ties(
 def test_publish_and_score_from_the_page(cast, client_for, cycle, subject, result):
     client = client_for(cast.evaluator)
     base = f"/evaluation/cycles/{cycle.pk}/results/"
-    assert client.post(base + "publish/", {"days": "99"}).status_code == 400
+    assert client.post(base + "publish/", {"days": "99"}).status_code == 422
     assert client.post(base + "score/").status_code == 302
     assert Result.objects.get(subject=subject).version == 2
     assert client.post(base + "publish/", {"days": "5"}).status_code == 302
@@ -237,6 +238,32 @@ def test_the_public_page_shows_results_without_ballots_or_personal_numbers(
     assert set(row) >= {"quantitative", "inspection", "survey", "grade", "groups"}
     assert "breakdown" not in row
     nothing_of_the_survey_but_counts(api.content.decode(), subject)
+
+
+def test_grades_are_shown_in_the_page_language_and_kept_in_chinese(
+    cast, client, cycle, subject, result
+):
+    publish(cast, cycle)
+    assert result.grade == "一般"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(f"/evaluation/public/{cycle.pk}/").content.decode()
+    assert "<td>Fair" in text and "<td>一般" not in text
+    # The stored grade and the API keep the name the bands were given.
+    assert client.get(f"{API}/public/cycles/{cycle.pk}").json()["results"][0]["grade"] == "一般"
+
+
+def test_the_sheet_shows_the_definitions_in_the_page_language(
+    cast, client_for, cycle, subject, result
+):
+    client = client_for(cast.evaluator)
+    chinese = client.get(sheet_url(subject)).content.decode()
+    assert "按时受理的诉求数 ÷ 已受理或已过响应期限的诉求数" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(sheet_url(subject)).content.decode()
+    assert (
+        "concerns accepted in time ÷ concerns accepted or past their response deadline" in english
+    )
+    assert "按时受理的诉求数" not in english
 
 
 def test_the_api_for_managers_and_the_subject(cast, client_for, cycle, subject, result):

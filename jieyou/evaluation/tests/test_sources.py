@@ -184,6 +184,40 @@ def test_party_compliance_and_ledger_count(cast, scheme, subject, ledger_2023_20
     assert studies.provenance["figure"] == "studies"
 
 
+@pytest.mark.parametrize(
+    ("starts", "ends", "met_due", "baseline"),
+    [
+        # 支委会 Jan, Feb; 党员大会 Q1; 党课 Q2 of 6 + 6 monthly and 2 + 2 quarterly periods.
+        # The September 支委会 belongs to the second half; the first half of 2023 had none of
+        # the ruled kinds in its second half.
+        (date(2024, 1, 1), date(2024, 6, 30), (4, 16), 0.0),
+        # Only the second half's own periods: the September 支委会; the first half's
+        # sittings count neither as met nor as gaps. Before it: the first half, 4 of 16.
+        (date(2024, 7, 1), date(2024, 12, 31), (1, 16), 4 / 16),
+        # A quarter: 支委会 and 党小组会 for July–September, 党员大会 and 党课 for Q3. Before
+        # it, the second quarter: of its 8 periods only 党课 (May) was met.
+        (date(2024, 7, 1), date(2024, 9, 30), (1, 8), 1 / 8),
+    ],
+)
+def test_party_compliance_counts_the_periods_of_a_half_year_or_quarter(
+    cast, cycle, scheme, subject, ledger_2023_2024, starts, ends, met_due, baseline
+):
+    party.activity_record(
+        actor=None,
+        kind=A.COMMITTEE_MEETING,
+        topic="九月支委会",
+        held_on=date(2024, 9, 12),
+        orgs=[ledger_2023_2024],
+    )
+    period = "half" if (ends - starts).days > 100 else "quarter"
+    type(cycle).objects.filter(pk=cycle.pk).update(period=period, starts=starts, ends=ends)
+    subject.refresh_from_db()
+    compliance = sources.measure(subject, indicator(scheme, "compliance"))
+    found = (compliance.provenance["numerator"], compliance.provenance["denominator"])
+    assert found == met_due
+    assert compliance.baseline == pytest.approx(baseline)
+
+
 def test_reported_figure_counts_only_once_verified(cast, scheme, subject, greening, media):
     missing = sources.measure(subject, greening)
     assert missing.value is None and missing.provenance["reason"] == "尚未填报"

@@ -162,7 +162,7 @@ def appeal_new(request, subject_id):
         else:
             messages.success(request, _("申诉已提交，等待复核"))
             return redirect("evaluation:result_mine")
-    return _mine_page(request, form_for=subject.pk, form=form, status=400)
+    return _mine_page(request, form_for=subject.pk, form=form, status=422)
 
 
 # The managers' queue.
@@ -267,7 +267,7 @@ def appeal_decide(request, pk):
             else:
                 messages.success(request, _("已维持原结果"))
             return redirect("evaluation:appeal_detail", pk=appeal.pk)
-    return _detail_page(request, appeal, form=form, status=400)
+    return _detail_page(request, appeal, form=form, status=422)
 
 
 @login_required

@@ -93,7 +93,7 @@ def figure_entry(request, subject_pk, indicator_pk):
         else:
             messages.success(request, _("已填报，等待考核人员核验"))
             return redirect("evaluation:figure_list")
-    return _entry_page(request, subject, indicator, form, status=400 if form.errors else 200)
+    return _entry_page(request, subject, indicator, form, status=422 if form.errors else 200)
 
 
 def _manager(request):

@@ -57,7 +57,7 @@ def plan_draw(request):
         else:
             messages.success(request, _("已完成抽签，随机种子 %(s)s") % {"s": plan.seed})
             return redirect("evaluation:inspection_plan", pk=plan.pk)
-    status = 400 if form.errors else 200
+    status = 422 if form.errors else 200
     return render(request, "evaluation/inspection_draw.html", {"form": form}, status=status)
 
 
@@ -157,7 +157,7 @@ def task_record(request, pk):
             else:
                 messages.success(request, _("已保存核查记录"))
             return redirect("evaluation:inspection_task", pk=task.pk)
-    return _task_page(request, task, is_inspector, form=form, status=400)
+    return _task_page(request, task, is_inspector, form=form, status=422)
 
 
 @login_required

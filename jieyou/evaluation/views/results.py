@@ -154,7 +154,7 @@ def publish(request, pk):
     cycle = _cycle(request, pk)
     form = PublishForm(request.POST)
     if not form.is_valid():
-        return _page(request, cycle, publish_form=form, status=400)
+        return _page(request, cycle, publish_form=form, status=422)
     try:
         publication.cycle_publish(actor=request.user, cycle=cycle, days=form.cleaned_data["days"])
     except ValidationError as error:

@@ -78,7 +78,7 @@ def _form_view(request, form, action, *, title, goto, back=None, done=None, valu
             if done:
                 messages.success(request, done(result))
             return redirect(*goto(result))
-    return _form_page(request, form, title, back=back, status=400 if form.errors else 200)
+    return _form_page(request, form, title, back=back, status=422 if form.errors else 200)
 
 
 # Cycles
@@ -153,7 +153,7 @@ def cycle_open(request, pk):
     try:
         actions.cycle_open(actor=request.user, cycle=cycle)
     except ValidationError as error:
-        return _cycle_page(request, cycle, error=error.messages, status=400)
+        return _cycle_page(request, cycle, error=error.messages, status=422)
     messages.success(request, _("考核周期已开始，方案和评价群体的权重自此固定"))
     return redirect("evaluation:setup_cycle", pk=cycle.pk)
 
@@ -170,7 +170,7 @@ def rater_group_set(request, pk):
         if done is not None:
             messages.success(request, _("已保存评价群体“%(g)s”") % {"g": done})
             return redirect("evaluation:setup_cycle", pk=cycle.pk)
-    return _cycle_page(request, cycle, group_form=form, status=400)
+    return _cycle_page(request, cycle, group_form=form, status=422)
 
 
 @require_POST
@@ -180,7 +180,7 @@ def rater_group_remove(request, pk, kind):
     try:
         actions.rater_group_remove(actor=request.user, cycle=cycle, kind=kind)
     except ValidationError as error:
-        return _cycle_page(request, cycle, error=error.messages, status=400)
+        return _cycle_page(request, cycle, error=error.messages, status=422)
     return redirect("evaluation:setup_cycle", pk=cycle.pk)
 
 
@@ -306,7 +306,7 @@ def _weights_post(request, scheme, form, action, *, level, message, **kwargs):
     if form.is_valid() and _try(form, action, actor=request.user, weights=form.weights(), **kwargs):
         messages.success(request, message)
         return redirect("evaluation:setup_scheme", pk=scheme.pk)
-    return _scheme_page(request, scheme, forms={("weights", level): form}, status=400)
+    return _scheme_page(request, scheme, forms={("weights", level): form}, status=422)
 
 
 def _ahp_post(request, scheme, form, action, *, level, message, **kwargs):
@@ -316,7 +316,7 @@ def _ahp_post(request, scheme, form, action, *, level, message, **kwargs):
         if result is not None:
             messages.success(request, message % {"cr": f"{result.cr:.4f}"})
             return redirect("evaluation:setup_scheme", pk=scheme.pk)
-    return _scheme_page(request, scheme, forms={("ahp", level): form}, status=400)
+    return _scheme_page(request, scheme, forms={("ahp", level): form}, status=422)
 
 
 @require_POST
@@ -364,7 +364,7 @@ def scheme_copy(request, pk):
         )
         if copy is not None:
             return redirect("evaluation:setup_scheme", pk=copy.pk)
-    return _scheme_page(request, scheme, forms={"copy": form}, status=400)
+    return _scheme_page(request, scheme, forms={"copy": form}, status=422)
 
 
 @login_required

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from jieyou.core import audit
 from jieyou.people import access
 
-from .. import composite, scope, sheet_pdf, sheet_xlsx
+from .. import composite, grades, scope, sheet_pdf, sheet_xlsx
 from ..actions.scoring import LAYOUT, scheme_columns, texts
 from ..models import Appeal, Cycle, Dimension, Indicator, ReportedFigure, Result, Subject
 from ..scoring import value_added
@@ -243,7 +243,8 @@ def _ratio(top, bottom) -> str:
 def _record_lines(provenance: dict) -> list[str]:
     lines = []
     if provenance.get("definition"):
-        lines.append(_("口径：%(d)s") % {"d": provenance["definition"]})
+        # Kept in the default language by sources.py: shown in the page's.
+        lines.append(_("口径：%(d)s") % {"d": _(provenance["definition"])})
     filters = provenance.get("filters") or {}
     where = filters.get("area") or filters.get("lead_unit") or filters.get("party_org")
     if where:
@@ -269,7 +270,7 @@ def _record_lines(provenance: dict) -> list[str]:
         lines.append(_("台账记录 %(n)d 条") % {"n": len(provenance["record_ids"])})
     for key in ("reason", "note"):
         if provenance.get(key):
-            lines.append(str(provenance[key]))
+            lines.append(_(str(provenance[key])))
     return lines
 
 
@@ -363,8 +364,8 @@ def _reported_links(row, figure, subject, tasks: dict) -> list[tuple[str, str]]:
 
 
 def _grade_edges(result: Result, bands: dict) -> str:
-    low = composite.grade(result.low, bands) if result.low is not None else ""
-    high = composite.grade(result.high, bands) if result.high is not None else ""
+    low = grades.label(composite.grade(result.low, bands)) if result.low is not None else ""
+    high = grades.label(composite.grade(result.high, bands)) if result.high is not None else ""
     return f"{low} — {high}" if low != high else low
 
 

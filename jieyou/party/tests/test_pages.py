@@ -192,7 +192,7 @@ def test_advance_a_step_and_the_chinese_error(cast, ledger, client_for):
     client = client_for(cast.secretary)
     applicant = ledger.members[3]
     early = client.post(f"/party/members/{applicant.pk}/advance/", {"on": "2024-01-01"})
-    assert early.status_code == 400
+    assert early.status_code == 422
     assert "日期不能早于上一阶段" in early.content.decode()
     done = client.post(f"/party/members/{applicant.pk}/advance/", {"on": "2024-09-01"})
     assert done.status_code == 302
