@@ -171,6 +171,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["jieyou.formats"]
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "jieyou" / "locale"]
 TIME_ZONE = "Asia/Shanghai"

@@ -4,6 +4,7 @@ its xlsx export with one sheet of records per figure."""
 from datetime import date
 from io import BytesIO
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -58,8 +59,8 @@ def text(org: PartyOrg, start: date, end: date, *, figures=None, compliance=None
         figures = queries.summary(org, start, end)
     facts = [sentence % {"n": figures[name]} for name, sentence in SENTENCES if figures[name]]
     head = _("%(start)s至%(end)s，%(org)s（党员%(members)d名）") % {
-        "start": f"{start:%Y年%-m月%-d日}",
-        "end": f"{end:%Y年%-m月%-d日}",
+        "start": date_format(start, "DATE_FORMAT"),
+        "end": date_format(end, "DATE_FORMAT"),
         "org": org.name,
         "members": figures["members"],
     }
