@@ -36,6 +36,7 @@ def chromium():
     """Chromium, closed on the way out. Playwright's sync API keeps an event loop running in the
     test's thread, so the test sets DJANGO_ALLOW_ASYNC_UNSAFE: its own database calls are
     synchronous and safe there."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -44,6 +45,9 @@ def chromium():
             yield browser
         finally:
             browser.close()
+            # Playwright runs the test in a context of its own, where Django keeps a
+            # connection of its own: left open, PostgreSQL refuses to drop the test database.
+            connections.close_all()
 
 
 def signed_in(browser, base_url: str, username: str):
