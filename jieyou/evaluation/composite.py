@@ -4,8 +4,8 @@ gathers the inputs and stores what comes out; the benchmark times this module ag
 loading the same rows.
 
 Each subject's numbers depend only on its own inputs and fixed targets, floors and weights,
-so adding or removing a subject never changes another's score (no rank reversal); the
-bootstrap of each subject is seeded by the subject's own key for the same reason.
+so adding or removing a subject never changes another's score (no rank reversal); for the
+same reason a subject's resamples depend on its own ballots only (`_Draws`).
 """
 
 import os
